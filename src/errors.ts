@@ -1,0 +1,75 @@
+/**
+ * The one error class of seal-memory. Every failure a caller can act on carries a stable `code`, a
+ * `hint` saying what to do about it, and the context (paths, options) that explains it.
+ * Misuse of an API (a wrong argument type) is a `TypeError` instead, as in Node itself.
+ */
+export type SealErrorCode =
+  /** No model file at the configured path, and no route could provide one. */
+  | "MODEL_NOT_FOUND"
+  /** A file that should be a GGUF model is not one, or is truncated. */
+  | "MODEL_CORRUPT"
+  /** A downloaded or cached model's sha256 is not the pinned one. */
+  | "MODEL_CHECKSUM_MISMATCH"
+  /** Every route to the default model failed; `context.attempts` lists them. */
+  | "MODEL_PULL_FAILED"
+  /** `python3` is not on PATH (needed by the offline model route). */
+  | "PYTHON_MISSING"
+  /** `python3 -m pip` is missing or failed. */
+  | "PIP_FAILED"
+  /** A file given as a LoRA adapter is missing or not a GGUF LoRA adapter. */
+  | "ADAPTER_INVALID"
+  /** The native build (CMake) failed or its tools are missing. */
+  | "NATIVE_BUILD_FAILED"
+  /** A native binary was needed but has not been built. */
+  | "NATIVE_NOT_BUILT"
+  /** A native binary ran and failed. */
+  | "NATIVE_TOOL_FAILED"
+  /** Options failed validation. */
+  | "INVALID_OPTIONS"
+  /** The caller's AbortSignal fired. */
+  | "ABORTED"
+  /** The model produced output that could not be used (e.g. unparsable under a grammar). */
+  | "GENERATION_FAILED"
+  /** A resource was used after it was disposed. */
+  | "DISPOSED";
+
+const marker = Symbol.for("seal-memory.error");
+
+export interface SealErrorOptions {
+  /** What the user can do about it. Printed by the CLI under the message. */
+  hint?: string;
+  /** Values that explain the failure (paths, option values, attempts). Must be JSON-serialisable. */
+  context?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+export class SealError extends Error {
+  override readonly name = "SealError";
+  readonly code: SealErrorCode;
+  readonly hint: string | undefined;
+  readonly context: Record<string, unknown>;
+  private readonly [marker] = true;
+
+  constructor(code: SealErrorCode, message: string, options: SealErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options.hint;
+    this.context = options.context ?? {};
+  }
+
+  /** True for a SealError from any copy of this package (instanceof fails across duplicates). */
+  static isInstance(value: unknown): value is SealError {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message, hint: this.hint, context: this.context };
+  }
+}
+
+/** Turns an aborted signal into the coded error; call at the points where long work can stop. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new SealError("ABORTED", "The operation was aborted", { cause: signal.reason });
+  }
+}

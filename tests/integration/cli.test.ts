@@ -1,0 +1,52 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/temp-dir.js";
+
+// The CLI as users run it: the compiled bin (`npm test` builds first).
+const bin = path.resolve("dist/src/cli/bin.js");
+const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+};
+
+describe("seal CLI", () => {
+  it("prints an unknown command's code and a hint, and exits non-zero", async () => {
+    const result = await run(["frobnicate"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("error UNKNOWN_COMMAND");
+    expect(result.stderr).toContain("hint:");
+  });
+
+  it("rejects an unknown flag with INVALID_OPTIONS and the usage", async () => {
+    const result = await run(["model", "pull", "--fast"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/error INVALID_OPTIONS: .*--fast/);
+    expect(result.stderr).toContain("usage: seal model pull");
+  });
+
+  it("reports a failed pull as JSON with the code and every route tried", async () => {
+    const dir = await tempDir();
+    const result = await run(["model", "pull", "--json", "--offline"], { SEAL_MODELS_DIR: dir, SEAL_PYTHON: "/nonexistent/python3", SEAL_MODEL: "" });
+    expect(result.code).toBe(1);
+    const parsed = JSON.parse(result.stdout) as { ok: boolean; error: { code: string; context: { attempts: unknown[] } } };
+    expect(parsed.ok).toBe(false);
+    expect(parsed.error.code).toBe("PYTHON_MISSING");
+    expect(parsed.error.context.attempts).toHaveLength(3);
+  });
+
+  it("pulls idempotently: the second run is a cache hit", async () => {
+    const dir = await tempDir();
+    const first = await run(["model", "pull", "--json", "--offline"], { SEAL_MODELS_DIR: dir, SEAL_MODEL: "" });
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ ok: true, route: "pip" });
+    const second = await run(["model", "pull", "--json"], { SEAL_MODELS_DIR: dir, SEAL_MODEL: "" });
+    expect(JSON.parse(second.stdout)).toMatchObject({ ok: true, route: "cache" });
+  });
+});
