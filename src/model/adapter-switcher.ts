@@ -15,6 +15,8 @@ export interface AdapterFileIdentity {
 export interface AdapterSwitcherOptions<Context extends Disposable> {
   createContext: (adapters: readonly AdapterSpec[]) => Promise<Context>;
   identifyFile: (filePath: string) => Promise<AdapterFileIdentity>;
+  /** Adapters for the first context, created on first use (so a bad file fails that call, loudly). Defaults to none. */
+  initialAdapters?: readonly AdapterSpec[];
 }
 
 export interface ContextLease<Context> {
@@ -50,9 +52,9 @@ export class AdapterSwitcher<Context extends Disposable> {
     this.options = options;
   }
 
-  /** The adapters of the active context (empty before the first switch). */
+  /** The adapters of the active context (the initial ones before first use). */
   get activeAdapters(): readonly AdapterSpec[] {
-    return this.active?.adapters ?? [];
+    return this.active?.adapters ?? this.options.initialAdapters ?? [];
   }
 
   get generation(): number {
@@ -74,7 +76,7 @@ export class AdapterSwitcher<Context extends Disposable> {
 
   /** Borrows the active context (creating the base context on first use). Always release it. */
   async acquire(): Promise<ContextLease<Context>> {
-    if (!this.active) await this.switchTo([]);
+    if (!this.active) await this.switchTo(this.options.initialAdapters ?? []);
     await this.queue; // a switch in flight finishes first, so callers get the newest adapters
     this.assertNotDisposed();
     const slot = this.active;

@@ -125,3 +125,21 @@ describe("versionedAdapterFileName", () => {
     expect(() => versionedAdapterFileName("ok", 0)).toThrow(RangeError);
   });
 });
+
+describe("AdapterSwitcher initial adapters", () => {
+  it("applies them on first use, and a bad one fails that use instead of being dropped", async () => {
+    const created: string[][] = [];
+    const switcher = new AdapterSwitcher({
+      createContext: async (adapters) => {
+        if (adapters.some((adapter) => adapter.filePath === "/bad.gguf")) throw new Error("bad adapter");
+        created.push(adapters.map((adapter) => adapter.filePath));
+        return { dispose: async () => undefined };
+      },
+      identifyFile: async () => ({ sizeBytes: 1, modifiedMs: 1 }),
+      initialAdapters: [{ filePath: "/bad.gguf" }],
+    });
+    expect(switcher.activeAdapters).toEqual([{ filePath: "/bad.gguf" }]);
+    await expect(switcher.acquire()).rejects.toThrow("bad adapter");
+    expect(created).toEqual([]);
+  });
+});

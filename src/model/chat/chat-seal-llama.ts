@@ -68,8 +68,8 @@ export class ChatSealLlama extends BaseChatModel<ChatSealLlamaCallOptions> {
     this.switcher = new AdapterSwitcher<LlamaContext>({
       createContext: (adapters) => this.runtime.createContext({ adapters }),
       identifyFile: adapterFileIdentity,
+      initialAdapters: fields.adapters ?? [],
     });
-    if (fields.adapters && fields.adapters.length > 0) void this.switcher.switchTo(fields.adapters).catch(() => undefined);
   }
 
   _llmType(): string {
