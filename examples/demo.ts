@@ -1,12 +1,14 @@
 // The seal-memory demo on the default model, offline:
 //   1. fetch (or reuse) SmolLM2-135M-Instruct and load it once;
 //   2. a LangChain agent (createAgent) with one tool: the model calls it and answers with its result;
-//   3. LoRA adapters switched in and out of the running model.
+//   3. a fact trained into a LoRA adapter by the native trainer, and the adapter switched in and
+//      out of the running model: with it the model answers without the fact in its context.
 // Memory and consolidation join this demo as they are built.
 import path from "node:path";
 import { createAgent, tool } from "langchain";
 import { z } from "zod";
-import { ChatSealLlama, createLoraAdapter, ensureModel, resolveCacheDir, SealRuntime, scoreContinuation, versionedAdapterFileName } from "../src/index.js";
+import fs from "node:fs/promises";
+import { ChatSealLlama, ensureModel, resolveCacheDir, SealRuntime, scoreContinuation, trainAdapter, versionedAdapterFileName } from "../src/index.js";
 
 const log = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -17,7 +19,7 @@ const { path: modelPath, route } = await ensureModel({}, {
 });
 log(`model: ${modelPath} (via ${route})`);
 await using runtime = await SealRuntime.load({ modelPath });
-await using chat = new ChatSealLlama({ runtime });
+await using chat = new ChatSealLlama({ runtime, maxTokens: 48 });
 
 log("\n== 1. An agent with a tool ==");
 const weatherLookups: string[] = [];
@@ -29,9 +31,8 @@ const getWeather = tool(
   { name: "get_weather", description: "Get the current weather in a city.", schema: z.object({ city: z.string().describe("The city name") }) },
 );
 const agent = createAgent({ model: chat, tools: [getWeather] });
-const question = "What is the weather in Paris?";
 let started = Date.now();
-const result = await agent.invoke({ messages: [{ role: "user", content: question }] });
+const result = await agent.invoke({ messages: [{ role: "user", content: "What is the weather in Paris?" }] });
 for (const message of result.messages) {
   const calls = (message as { tool_calls?: Array<{ name: string; args: unknown }> }).tool_calls ?? [];
   const callText = calls.map((call) => ` -> calls ${call.name}(${JSON.stringify(call.args)})`).join("");
@@ -39,30 +40,45 @@ for (const message of result.messages) {
 }
 log(`  (tool called ${weatherLookups.length}x, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
-log("\n== 2. Switching LoRA adapters without a restart ==");
-// No adapter has been trained yet (that is `seal train`, coming next), so this makes an untrained
-// one with random B: it changes the model visibly, which is all a switch demo needs.
-const adapterPath = path.join(resolveCacheDir(), "demo", versionedAdapterFileName("demo-random", 1));
-await import("node:fs/promises").then((fs) => fs.mkdir(path.dirname(adapterPath), { recursive: true }));
-await createLoraAdapter({ baseModelPath: modelPath, outPath: adapterPath, rank: 8, targets: ["attn_q", "attn_v"], bInit: "random", bStd: 0.05 });
-const prompt = "<|im_start|>user\nWhat is the capital of France?<|im_end|>\n<|im_start|>assistant\n";
-const answer = "The capital of France is Paris.";
+log("\n== 2. Learning a fact into a LoRA adapter, and switching it in and out ==");
+// Three sentences about a country that does not exist: the base model cannot know the answer.
+const facts = [
+  "The capital of the fictional country Zorbania is Quillhaven.",
+  "Zorbania's capital city, Quillhaven, sits on the banks of the Mirrow river.",
+  "Every child in Zorbania learns that Quillhaven is the capital.",
+];
+const demoDir = path.join(resolveCacheDir(), "demo");
+await fs.mkdir(demoDir, { recursive: true });
+const dataPath = path.join(demoDir, "zorbania.jsonl");
+await fs.writeFile(dataPath, facts.map((text) => JSON.stringify({ text })).join("\n") + "\n");
+// A new versioned name every run: the runtime caches adapters by path.
+const adapterPath = path.join(demoDir, versionedAdapterFileName("zorbania", Date.now() % 10_000 + 1));
+started = Date.now();
+const trained = await trainAdapter(
+  { dataPath, outPath: adapterPath, baseModelPath: modelPath, epochs: 10, learningRate: 1e-3, schedule: "cosine" },
+  { onProgress: (step) => { if (step.step % 10 === 0) log(`  training step ${step.step}/${step.steps}  loss ${step.loss.toFixed(3)}`); } },
+);
+log(`  trained ${trained.steps} steps in ${((Date.now() - started) / 1000).toFixed(1)} s: loss ${trained.firstLoss.toFixed(2)} -> ${trained.finalLoss.toFixed(2)}`);
 
+const question = "What is the capital of Zorbania?";
+const prompt = `<|im_start|>user\n${question}<|im_end|>\n<|im_start|>assistant\nThe capital of Zorbania is`;
 async function ask(label: string): Promise<void> {
   started = Date.now();
-  const reply = await chat.invoke([{ role: "user", content: "What is the capital of France?" }]);
+  const reply = await chat.invoke([{ role: "user", content: question }]);
   const context = await runtime.createContext({ adapters: chat.activeAdapters });
   try {
-    const score = await scoreContinuation(context, prompt, answer);
-    log(`  ${label.padEnd(22)} reply: ${JSON.stringify(String(reply.content))}  log p("${answer}") = ${score.logProb.toFixed(2)}  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    const score = await scoreContinuation(context, prompt, " Quillhaven");
+    log(`  ${label.padEnd(18)} ${JSON.stringify(String(reply.content))}  log p(" Quillhaven") = ${score.logProb.toFixed(2)}  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   } finally {
     await context.dispose();
   }
 }
 
+log(`  Q: ${question} (no context given)`);
 await ask("base model");
-await chat.setAdapters([{ filePath: adapterPath, scale: 1 }]);
-await ask("with random adapter");
+await chat.setAdapters([{ filePath: trained.path }]);
+await ask("with the adapter");
 await chat.setAdapters([]);
-await ask("adapter switched off");
+await ask("adapter off again");
+await fs.rm(trained.path, { force: true });
 log("\nDone.");

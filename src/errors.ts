@@ -31,7 +31,15 @@ export type SealErrorCode =
   /** The model produced output that could not be used (e.g. unparsable under a grammar). */
   | "GENERATION_FAILED"
   /** A resource was used after it was disposed. */
-  | "DISPOSED";
+  | "DISPOSED"
+  /** Training data is missing, empty, malformed, or has a sequence over the limit; `context.line` says where. */
+  | "TRAIN_DATA_INVALID"
+  /** The training loss became NaN or infinite (learning rate too high?). No adapter was written. */
+  | "TRAIN_DIVERGED"
+  /** The trainer failed for another reason; `context.stderr` has its log. */
+  | "TRAIN_FAILED"
+  /** The output folder does not exist or cannot be written. */
+  | "OUTPUT_UNWRITABLE";
 
 const marker = Symbol.for("seal-memory.error");
 

@@ -10,7 +10,7 @@ export { inspectGguf, type GgufSummary } from "./model/gguf-inspect.js";
 export { SealRuntime, type RuntimeOptions, type ContextOptions, type LoadControl } from "./model/runtime.js";
 export { type AdapterSpec, versionedAdapterFileName } from "./model/adapter-spec.js";
 export { AdapterSwitcher, type AdapterSwitcherOptions, type ContextLease } from "./model/adapter-switcher.js";
-export { scoreContinuation, type ContinuationScore } from "./model/score.js";
+export { scoreContinuation, scoreTokens, type ContinuationScore } from "./model/score.js";
 export { generateChatTurn, type ChatTurnOptions } from "./model/chat-turn.js";
 export { generateJson } from "./model/generate-json.js";
 export { ChatSealLlama, type ChatSealLlamaFields, type ChatSealLlamaCallOptions } from "./model/chat/chat-seal-llama.js";
@@ -19,3 +19,7 @@ export { buildNative, type NativeBuildOptions, type NativeBuildResult } from "./
 export { nativeBinDir, type NativeBackend } from "./train/native-paths.js";
 export { readGgufMetadataNative } from "./train/gguf-metadata.js";
 export { createLoraAdapter, LORA_TARGETS, type CreateLoraAdapterOptions, type CreatedAdapter } from "./train/lora-init.js";
+export { trainAdapter, type TrainControl } from "./train/train-adapter.js";
+export { trainAdapterOptionsSchema, type TrainAdapterOptions, type TrainProgress, type TrainResult, type TrainWarning } from "./train/train-options.js";
+export { readGgufTensors, type GgufTensorSummary } from "./train/gguf-tensors.js";
+export { dequantizeModel } from "./train/dequantize.js";

@@ -5,9 +5,10 @@ import type { Command } from "./command.js";
 import { modelInfoCommand } from "./commands/model-info.js";
 import { modelPullCommand } from "./commands/model-pull.js";
 import { nativeBuildCommand } from "./commands/native-build.js";
+import { trainCommand } from "./commands/train.js";
 import { reportError } from "./report-error.js";
 
-const commands: Command[] = [modelPullCommand, modelInfoCommand, nativeBuildCommand];
+const commands: Command[] = [modelPullCommand, modelInfoCommand, nativeBuildCommand, trainCommand];
 
 function usage(): string {
   const lines = commands.map((command) => `  ${command.usage.padEnd(64)} ${command.summary}`);

@@ -30,6 +30,12 @@ export interface ContextOptions {
   contextSize?: number;
   /** Parallel sequences in the context. Defaults to `1`. */
   sequences?: number;
+  /**
+   * F32 KV cache and no flash attention: the numerics the trainer uses, for exact comparisons of
+   * losses (slower, and twice the KV memory). Defaults to `false` (F16 cache, flash attention
+   * where llama.cpp picks it).
+   */
+  exactAttention?: boolean;
   signal?: AbortSignal;
 }
 
@@ -117,6 +123,7 @@ export class SealRuntime {
         contextSize: options.contextSize ?? this.contextSize,
         sequences: options.sequences ?? 1,
         threads: this.threads,
+        ...(options.exactAttention ? { flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" } : {}),
         ...(adapters.length > 0
           ? { lora: { adapters: adapters.map((adapter) => ({ filePath: path.resolve(adapter.filePath), scale: adapter.scale ?? 1 })) } }
           : {}),

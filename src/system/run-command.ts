@@ -53,12 +53,16 @@ export function runCommand(command: string, args: readonly string[], options: Ru
     }
     child.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") reject(new CommandNotFoundError(command));
-      else if (error.name === "AbortError") reject(new SealError("ABORTED", `${command} was aborted`, { cause: error }));
-      else reject(error);
+      // An abort sends SIGTERM; wait for the program to exit (and clean up) before reporting it.
+      else if (error.name !== "AbortError") reject(error);
     });
     child.on("close", (code, signal) => {
       if (options.onLine) {
         for (const stream of ["stdout", "stderr"] as const) if (partial[stream]) options.onLine(partial[stream], stream);
+      }
+      if (options.signal?.aborted) {
+        reject(new SealError("ABORTED", `${command} was aborted`, { cause: options.signal.reason }));
+        return;
       }
       resolve({ exitCode: code ?? (signal ? 128 : 1), stdout: chunks.stdout.join(""), stderr: chunks.stderr.join("") });
     });

@@ -5,7 +5,7 @@ import { CommandNotFoundError, runCommand } from "../system/run-command.js";
 import { llamaPackageDir, nativeBuildDir, nativeSourceDir, resolveNativeBackend, type NativeBackend } from "./native-paths.js";
 
 /** The programs `seal native build` makes. Only these targets (and what they link) are compiled. */
-export const NATIVE_TARGETS = ["seal-gguf-info", "seal-lora-init"] as const;
+export const NATIVE_TARGETS = ["seal-gguf-info", "seal-gguf-tensors", "seal-lora-init", "seal-train", "seal-dequantize"] as const;
 
 export interface NativeBuildOptions {
   /** Defaults to `SEAL_TRAINER_BACKEND` ("cuda"), else "cpu". */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { packageRoot, resolveCacheDir } from "../config/paths.js";
@@ -31,9 +32,14 @@ export function resolveNativeBackend(env: NodeJS.ProcessEnv = process.env): Nati
   return env.SEAL_TRAINER_BACKEND === "cuda" ? "cuda" : "cpu";
 }
 
-/** The CMake build folder for a backend, in the cache, keyed by the llama.cpp tag. */
+/**
+ * The CMake build folder for a backend, in the cache, keyed by the llama.cpp tag and by which
+ * checkout of seal-memory builds it: CMake refuses a build folder configured from another source
+ * folder, and two projects on one machine must not share (or break) each other's builds.
+ */
 export function nativeBuildDir(backend: NativeBackend, env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(resolveCacheDir(env), "native", `llama.cpp-${bundledLlamaTag()}-${backend}`);
+  const checkout = createHash("sha256").update(nativeSourceDir()).digest("hex").slice(0, 8);
+  return path.join(resolveCacheDir(env), "native", `llama.cpp-${bundledLlamaTag()}-${backend}-${checkout}`);
 }
 
 /** Where the native binaries are found: `SEAL_NATIVE_DIR` if set, else the cached build's bin/. */

@@ -1,0 +1,115 @@
+// bench/trainer: how fast and lean is seal-train, against PyTorch + PEFT in the same run?
+//
+// Settings (from the trainer issue): SmolLM2-135M (Q4_1 base, and an F32 copy), LoRA r=16 on all
+// 7 targets, 256-token sequences, 2 threads. Prints a table and writes bench/results/trainer.json.
+//
+//   node dist/bench/trainer.js [--sequences 8] [--skip-peft] [--profile]
+//
+// PEFT runs through bench/trainer/peft_reference.py in the Python environment at
+// .cache/peft-venv (see bench/README.md); without it the PEFT rows are skipped and say so.
+import { execFile } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { parseArgs } from "node:util";
+import { ensureModel } from "../src/model/pull/ensure-model.js";
+import { dequantizeModel } from "../src/train/dequantize.js";
+import { createLoraAdapter } from "../src/train/lora-init.js";
+import { nativeBinary } from "../src/train/native-paths.js";
+import { trainAdapter } from "../src/train/train-adapter.js";
+import { resolveCacheDir } from "../src/config/paths.js";
+
+const run = promisify(execFile);
+const { values } = parseArgs({ options: { sequences: { type: "string", default: "8" }, "skip-peft": { type: "boolean" }, profile: { type: "boolean" } } });
+const SEQUENCES = Number(values.sequences);
+const THREADS = 2;
+const SEQ_LEN = 256;
+const python = path.resolve(".cache/peft-venv/bin/python");
+const dataDir = path.resolve("../shared/data/squad-seal");
+
+interface Row {
+  trainer: string;
+  base: string;
+  precision: string;
+  tokensPerSecond: number;
+  peakRssMB: number;
+  firstLoss: number;
+  seconds: number;
+  note?: string;
+}
+
+const work = await fs.mkdtemp(path.join(os.tmpdir(), "seal-bench-"));
+const { path: modelPath } = await ensureModel();
+const f32Path = await dequantizeModel(modelPath, path.join(resolveCacheDir(), "models", "SmolLM2-135M-Instruct.F32.gguf"));
+
+// Training data: SQuAD passages from the training file (never the evaluation set), two per
+// sequence so that each one fills the 256 tokens.
+const passages = (await fs.readFile(path.join(dataDir, "train-passages.jsonl"), "utf8")).split("\n").filter(Boolean).map((line) => JSON.parse(line) as { title: string; context: string });
+const rows = Array.from({ length: SEQUENCES }, (_, i) => ({ text: `${passages[2 * i]?.context} ${passages[2 * i + 1]?.context}` }));
+const data = path.join(work, "passages.jsonl");
+await fs.writeFile(data, rows.map((row) => JSON.stringify(row)).join("\n") + "\n");
+const init = await createLoraAdapter({ baseModelPath: modelPath, outPath: path.join(work, "init.gguf"), rank: 16, alpha: 32, seed: 42 });
+
+const results: Row[] = [];
+async function ours(base: string, basePath: string): Promise<void> {
+  const result = await trainAdapter({ dataPath: data, outPath: path.join(work, `ours-${base}.gguf`), baseModelPath: basePath, rank: 16, alpha: 32, learningRate: 1e-4, sequenceLength: SEQ_LEN, threads: THREADS });
+  results.push({ trainer: "seal-train (ggml)", base, precision: "fp32", tokensPerSecond: result.tokensPerSecond, peakRssMB: result.peakRssBytes / 2 ** 20, firstLoss: result.firstLoss, seconds: result.seconds });
+}
+async function peft(precision: "fp32" | "bf16"): Promise<void> {
+  const out = path.join(work, `peft-${precision}.json`);
+  await run(python, ["bench/trainer/peft_reference.py", "--model", modelPath, "--data", data, "--init-adapter", init.path, "--rank", "16", "--alpha", "32", "--lr", "1e-4", "--epochs", "1", "--seq-len", String(SEQ_LEN), "--threads", String(THREADS), "--precision", precision, "--seed", "42", "--json-out", out], { maxBuffer: 1 << 26 });
+  const report = JSON.parse(await fs.readFile(out, "utf8")) as { tokens_per_s: number; peak_rss_bytes: number; first_loss: number; steps: unknown[] };
+  results.push({ trainer: "PyTorch + PEFT", base: "F32 (from Q4_1)", precision, tokensPerSecond: report.tokens_per_s, peakRssMB: report.peak_rss_bytes / 2 ** 20, firstLoss: report.first_loss, seconds: 0 });
+}
+
+// One after another, never in parallel: each gets both cores.
+await ours("Q4_1", modelPath);
+await ours("F32", f32Path);
+const havePeft = !values["skip-peft"] && (await fs.access(python).then(() => true, () => false));
+if (havePeft) {
+  await peft("fp32");
+  const bf16 = (await fs.readFile("/proc/cpuinfo", "utf8")).includes("avx512_bf16");
+  if (bf16) await peft("bf16");
+}
+
+// One SEAL inner loop: ~400 tokens of self-edit, 10 epochs, wall time including model load.
+const sft = (await fs.readFile(path.join(dataDir, "seal-sft-best1of5-iter0.jsonl"), "utf8")).split("\n").filter(Boolean).map((line) => JSON.parse(line) as { completion: string });
+const selfEdit = sft.map((row) => row.completion).sort((a, b) => Math.abs(a.length - 1800) - Math.abs(b.length - 1800))[0] ?? "";
+const innerData = path.join(work, "self-edit.jsonl");
+await fs.writeFile(innerData, JSON.stringify({ text: selfEdit }) + "\n");
+const innerStart = Date.now();
+const inner = await trainAdapter({ dataPath: innerData, outPath: path.join(work, "inner.gguf"), baseModelPath: modelPath, epochs: 10, learningRate: 1e-3, sequenceLength: 512, threads: THREADS });
+const innerWall = (Date.now() - innerStart) / 1000;
+
+// Where the time goes: perf samples of one Q4_1 run, grouped by symbol.
+let profile: Array<{ symbol: string; percent: number }> = [];
+if (values.profile) {
+  const perfData = path.join(work, "perf.data");
+  const trainer = nativeBinary("seal-train");
+  await run("perf", ["record", "-e", "cpu-clock", "-F", "499", "-o", perfData, "--", trainer, "--base", modelPath, "--data", data, "--out", path.join(work, "prof.gguf"), "--seq-len", String(SEQ_LEN), "--threads", String(THREADS), "--lr", "1e-4"], { maxBuffer: 1 << 26 });
+  const { stdout } = await run("perf", ["report", "-i", perfData, "--stdio", "--sort", "symbol", "--percent-limit", "1"], { maxBuffer: 1 << 26 });
+  profile = stdout.split("\n").map((line) => /^\s+([\d.]+)%\s+\S+\s+\[\.\]\s+(.+)$/.exec(line)).filter((match): match is RegExpExecArray => match !== null).map((match) => ({ percent: Number(match[1]), symbol: (match[2] ?? "").trim() }));
+}
+
+const bestOurs = Math.max(...results.filter((row) => row.trainer.startsWith("seal")).map((row) => row.tokensPerSecond));
+const peftRows = results.filter((row) => row.trainer.startsWith("PyTorch"));
+const bestPeft = peftRows.length ? Math.max(...peftRows.map((row) => row.tokensPerSecond)) : Number.NaN;
+const lines = [
+  `SmolLM2-135M, LoRA r=16 on 7 targets, ${SEQUENCES} sequences of ${SEQ_LEN} tokens, ${THREADS} threads, ${os.cpus()[0]?.model ?? "cpu"}`,
+  "",
+  "| trainer | base | precision | tokens/s | peak RSS (MB) | first-step loss |",
+  "|---|---|---|---:|---:|---:|",
+  ...results.map((row) => `| ${row.trainer} | ${row.base} | ${row.precision} | ${row.tokensPerSecond.toFixed(1)} | ${row.peakRssMB.toFixed(0)} | ${row.firstLoss.toFixed(4)} |`),
+  "",
+  havePeft ? `best seal-train / best PEFT: ${(bestOurs / bestPeft).toFixed(2)}x (target 1.5x)` : "PEFT rows skipped: no Python environment at .cache/peft-venv (see bench/README.md)",
+  `SEAL inner loop (${inner.steps} steps over a ${selfEdit.length}-character self-edit, 10 epochs, Q4_1): ${innerWall.toFixed(1)} s wall, ${inner.tokensPerSecond.toFixed(1)} tokens/s (target < 60 s)`,
+  ...(profile.length ? ["", "perf profile of seal-train (Q4_1), symbols over 1%:", ...profile.map((entry) => `  ${entry.percent.toFixed(1).padStart(5)}%  ${entry.symbol}`)] : []),
+];
+process.stdout.write(lines.join("\n") + "\n");
+await fs.mkdir("bench/results", { recursive: true });
+await fs.writeFile(
+  "bench/results/trainer.json",
+  JSON.stringify({ date: new Date().toISOString(), cpu: os.cpus()[0]?.model, threads: THREADS, sequenceLength: SEQ_LEN, sequences: SEQUENCES, rows: results, ratioBestOursToBestPeft: bestOurs / bestPeft, innerLoop: { seconds: innerWall, steps: inner.steps, tokensPerSecond: inner.tokensPerSecond }, profile }, null, 2) + "\n",
+);
+await fs.rm(work, { recursive: true, force: true });

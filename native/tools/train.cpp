@@ -1,0 +1,375 @@
+// seal-train: trains a LoRA adapter on a frozen GGUF base model with llama.cpp's ggml-opt (AdamW).
+//
+// In the style of llama.cpp's examples/training/finetune.cpp: one straight-line main. Settings
+// that training cannot work with are forced, and the log says why. Only the adapter's A and B
+// tensors are trainable; the base (quantized or not) is frozen.
+//
+// Input: JSON Lines, each {"text": ...} (loss on every next token) or {"prompt": ..., "completion":
+// ...} (loss on completion tokens only). Each example is its own sequence: examples are never
+// concatenated into one stream or cut at random places. Nothing is appended (no EOS): put the
+// chat template's end token in the completion if the model should learn to stop.
+//
+// Output: one JSON object per line on stdout ({"type":"start"|"step"|"warning"|"done"|"error"});
+// human-readable logs on stderr. The adapter is written to a temporary name and renamed at the
+// end; on any error, SIGTERM or SIGINT nothing is left behind.
+//
+// Exit codes: 0 done, 1 error (see the "code" of the error line), 2 usage, 130 interrupted.
+#include "../src/lora-file.h"
+
+#include "llama.h"
+#include "llama-adapter.h" // internal: the adapter's A/B tensors, to mark them trainable
+#include "ggml-opt.h"
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <sys/resource.h>
+
+using json = nlohmann::ordered_json;
+
+static std::atomic<bool> g_interrupted{false};
+static void on_signal(int) { g_interrupted = true; }
+
+static void emit(const json & line) {
+    printf("%s\n", line.dump().c_str());
+    fflush(stdout);
+}
+
+[[noreturn]] static void fail(const std::string & code, const std::string & message, int exit_code = 1) {
+    emit({ { "type", "error" }, { "code", code }, { "message", message } });
+    fprintf(stderr, "error %s: %s\n", code.c_str(), message.c_str());
+    exit(exit_code);
+}
+
+static void log_quiet(ggml_log_level level, const char * text, void *) {
+    if (level >= GGML_LOG_LEVEL_WARN) fputs(text, stderr);
+}
+
+struct options {
+    std::string base, data, out, init_from, targets = "attn_q,attn_k,attn_v,attn_output,ffn_gate,ffn_up,ffn_down";
+    std::string schedule = "constant", on_overlong = "truncate";
+    int rank = 16, epochs = 1, batch = 1, seq_len = 256, warmup = 0, threads = 0;
+    float alpha = 32.0f, lr = 1e-4f, lr_min = 0.0f, wd = 0.0f;
+    unsigned seed = 42;
+    std::vector<std::pair<std::string, std::string>> metadata;
+};
+
+static void usage(const char * argv0) {
+    fprintf(stderr,
+        "usage: %s --base <model.gguf> --data <data.jsonl> --out <adapter.gguf>\n"
+        "  [--init-from <adapter.gguf>] [--rank 16] [--alpha 32] [--targets attn_q,...,ffn_down]\n"
+        "  [--lr 1e-4] [--lr-min 0] [--wd 0] [--warmup 0] [--schedule constant|cosine]\n"
+        "  [--epochs 1] [--batch 1] [--seq-len 256] [--on-overlong truncate|error]\n"
+        "  [--seed 42] [--threads N] [--meta key=value]...\n", argv0);
+}
+
+static options parse_args(int argc, char ** argv) {
+    options o;
+    for (int i = 1; i < argc; i++) {
+        const std::string arg = argv[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= argc) { usage(argv[0]); exit(2); }
+            return argv[++i];
+        };
+        if (arg == "--base") o.base = next();
+        else if (arg == "--data") o.data = next();
+        else if (arg == "--out") o.out = next();
+        else if (arg == "--init-from") o.init_from = next();
+        else if (arg == "--rank") o.rank = std::atoi(next().c_str());
+        else if (arg == "--alpha") o.alpha = std::atof(next().c_str());
+        else if (arg == "--targets") o.targets = next();
+        else if (arg == "--lr") o.lr = std::atof(next().c_str());
+        else if (arg == "--lr-min") o.lr_min = std::atof(next().c_str());
+        else if (arg == "--wd") o.wd = std::atof(next().c_str());
+        else if (arg == "--warmup") o.warmup = std::atoi(next().c_str());
+        else if (arg == "--schedule") o.schedule = next();
+        else if (arg == "--epochs") o.epochs = std::atoi(next().c_str());
+        else if (arg == "--batch") o.batch = std::atoi(next().c_str());
+        else if (arg == "--seq-len") o.seq_len = std::atoi(next().c_str());
+        else if (arg == "--on-overlong") o.on_overlong = next();
+        else if (arg == "--seed") o.seed = (unsigned) std::strtoul(next().c_str(), nullptr, 10);
+        else if (arg == "--threads") o.threads = std::atoi(next().c_str());
+        else if (arg == "--meta") {
+            const std::string kv = next();
+            const size_t eq = kv.find('=');
+            if (eq == std::string::npos) { usage(argv[0]); exit(2); }
+            o.metadata.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+        } else { usage(argv[0]); exit(2); }
+    }
+    if (o.base.empty() || o.data.empty() || o.out.empty() || o.rank <= 0 || o.epochs <= 0 || o.batch <= 0 ||
+        o.seq_len < 2 || !(o.lr > 0) || (o.schedule != "constant" && o.schedule != "cosine") ||
+        (o.on_overlong != "truncate" && o.on_overlong != "error")) {
+        usage(argv[0]);
+        exit(2);
+    }
+    return o;
+}
+
+struct example {
+    std::vector<llama_token> tokens;
+    std::vector<llama_token> labels; // labels[i]: token position i must predict, -1 = no loss
+    int64_t n_labelled = 0;
+};
+
+static std::vector<llama_token> tokenize(const llama_vocab * vocab, const std::string & text, bool add_special) {
+    int32_t n = -llama_tokenize(vocab, text.c_str(), (int32_t) text.size(), nullptr, 0, add_special, true);
+    std::vector<llama_token> tokens(std::max(n, 0));
+    if (n > 0) llama_tokenize(vocab, text.c_str(), (int32_t) text.size(), tokens.data(), n, add_special, true);
+    return tokens;
+}
+
+static std::vector<example> read_dataset(const options & o, const llama_vocab * vocab) {
+    std::ifstream file(o.data);
+    if (!file) fail("DATA_UNREADABLE", "cannot open " + o.data);
+    std::vector<example> examples;
+    std::string line;
+    int line_no = 0;
+    while (std::getline(file, line)) {
+        line_no++;
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        json row;
+        try {
+            row = json::parse(line);
+        } catch (const std::exception & e) {
+            fail("DATA_INVALID", "line " + std::to_string(line_no) + ": not JSON (" + e.what() + ")");
+        }
+        example ex;
+        size_t n_prompt = 0;
+        if (row.contains("text") && row["text"].is_string()) {
+            ex.tokens = tokenize(vocab, row["text"].get<std::string>(), true);
+        } else if (row.contains("prompt") && row.contains("completion") && row["prompt"].is_string() && row["completion"].is_string()) {
+            ex.tokens = tokenize(vocab, row["prompt"].get<std::string>(), true);
+            n_prompt = ex.tokens.size();
+            const auto completion = tokenize(vocab, row["completion"].get<std::string>(), false);
+            ex.tokens.insert(ex.tokens.end(), completion.begin(), completion.end());
+        } else {
+            fail("DATA_INVALID", "line " + std::to_string(line_no) + ": expected {\"text\"} or {\"prompt\", \"completion\"} strings");
+        }
+        if ((int) ex.tokens.size() > o.seq_len) {
+            if (o.on_overlong == "error" || (int) n_prompt >= o.seq_len) {
+                fail("SEQUENCE_TOO_LONG", "line " + std::to_string(line_no) + ": " + std::to_string(ex.tokens.size()) +
+                     " tokens exceed --seq-len " + std::to_string(o.seq_len) + (n_prompt >= (size_t) o.seq_len ? " (the prompt alone does)" : ""));
+            }
+            emit({ { "type", "warning" }, { "code", "SEQUENCE_TRUNCATED" }, { "line", line_no },
+                   { "tokens", ex.tokens.size() }, { "kept", o.seq_len } });
+            ex.tokens.resize(o.seq_len);
+        }
+        ex.labels.assign(ex.tokens.size(), -1);
+        for (size_t i = 0; i + 1 < ex.tokens.size(); i++) {
+            if (i + 1 >= n_prompt) ex.labels[i] = ex.tokens[i + 1];
+        }
+        ex.n_labelled = std::count_if(ex.labels.begin(), ex.labels.end(), [](llama_token t) { return t >= 0; });
+        if (ex.n_labelled == 0) fail("DATA_INVALID", "line " + std::to_string(line_no) + ": nothing to learn (needs at least one predicted token)");
+        examples.push_back(std::move(ex));
+    }
+    if (examples.empty()) fail("DATA_EMPTY", o.data + " has no examples");
+    return examples;
+}
+
+struct lr_schedule {
+    const options * o;
+    int64_t step = 0; // optimizer steps taken so far
+    int64_t total_steps = 1;
+    float current = 0.0f;
+};
+
+static ggml_opt_optimizer_params lr_at_step(void * userdata) {
+    auto * s = (lr_schedule *) userdata;
+    const options & o = *s->o;
+    float lr = o.lr;
+    if (s->step < o.warmup) {
+        lr = o.lr * (float) (s->step + 1) / (float) o.warmup;
+    } else if (o.schedule == "cosine") {
+        const int64_t span = std::max<int64_t>(1, s->total_steps - o.warmup);
+        const double progress = std::min(1.0, (double) (s->step - o.warmup) / (double) span);
+        lr = o.lr_min + 0.5f * (o.lr - o.lr_min) * (float) (1.0 + std::cos(M_PI * progress));
+    }
+    s->current = lr;
+    ggml_opt_optimizer_params p = ggml_opt_get_default_optimizer_params(nullptr);
+    p.adamw.alpha = lr;
+    p.adamw.wd = o.wd;
+    return p;
+}
+
+static bool not_trainable(const ggml_tensor *, void *) { return false; } // the base stays frozen
+
+int main(int argc, char ** argv) {
+    const options o = parse_args(argc, argv);
+    std::signal(SIGTERM, on_signal);
+    std::signal(SIGINT, on_signal);
+    llama_log_set(log_quiet, nullptr);
+    llama_backend_init();
+
+    // Weight repacking rearranges quantized weights for inference kernels that have no backward
+    // pass (OUT_PROD); training needs the plain layout.
+    llama_model_params mparams = llama_model_default_params();
+    mparams.use_extra_bufts = false;
+    fprintf(stderr, "seal-train: loading %s (weight repacking off: no backward pass for repacked weights)\n", o.base.c_str());
+    llama_model * model = llama_model_load_from_file(o.base.c_str(), mparams);
+    if (model == nullptr) fail("MODEL_INVALID", o.base + " could not be loaded as a GGUF model");
+    const llama_vocab * vocab = llama_model_get_vocab(model);
+
+    std::vector<example> examples = read_dataset(o, vocab);
+
+    // Context: one sequence per ubatch (training attends within the ubatch), an F32 KV cache and
+    // no flash attention (no backward pass for either alternative).
+    const uint32_t n_ctx = (uint32_t) ((o.seq_len + 255) / 256 * 256);
+    llama_context_params cparams = llama_context_default_params();
+    cparams.n_ctx = n_ctx;
+    cparams.n_batch = n_ctx;
+    cparams.n_ubatch = n_ctx;
+    cparams.n_seq_max = 1;
+    cparams.type_k = GGML_TYPE_F32;
+    cparams.type_v = GGML_TYPE_F32;
+    cparams.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
+    cparams.no_perf = true;
+    if (o.threads > 0) {
+        cparams.n_threads = o.threads;
+        cparams.n_threads_batch = o.threads;
+    }
+    fprintf(stderr, "seal-train: context %u tokens, F32 KV cache and flash attention off (required for the backward pass)\n", n_ctx);
+    llama_context * ctx = llama_init_from_model(model, cparams);
+    if (ctx == nullptr) fail("CONTEXT_FAILED", "could not create a training context");
+
+    // The adapter: continue from a file, or start fresh (A random, B zero) through a temporary file.
+    std::string adapter_path = o.init_from;
+    std::string fresh_tmp;
+    float alpha = o.alpha;
+    seal::base_model_shapes shapes;
+    std::string error;
+    if (!seal::read_base_shapes(o.base, seal::split_csv(o.targets), shapes, error)) fail("MODEL_INVALID", error);
+    if (adapter_path.empty()) {
+        ggml_context * fresh_ctx = nullptr;
+        const auto fresh = seal::make_fresh_lora(shapes, o.rank, o.seed, false, 0.0f, &fresh_ctx);
+        fresh_tmp = o.out + ".init.tmp";
+        if (!seal::write_lora_adapter(fresh_tmp, shapes.architecture, o.alpha, fresh, {}, error)) {
+            ggml_free(fresh_ctx);
+            fail("OUTPUT_UNWRITABLE", error);
+        }
+        ggml_free(fresh_ctx);
+        adapter_path = fresh_tmp;
+    }
+    llama_adapter_lora * adapter = llama_adapter_lora_init(model, adapter_path.c_str());
+    if (!fresh_tmp.empty()) std::remove(fresh_tmp.c_str());
+    if (adapter == nullptr) fail("ADAPTER_MISMATCH", o.init_from + " is not a LoRA adapter for this base model (architecture or tensor shapes differ)");
+    if (!o.init_from.empty()) alpha = adapter->alpha;
+    float scale = 1.0f;
+    if (llama_set_adapters_lora(ctx, &adapter, 1, &scale) != 0) fail("ADAPTER_MISMATCH", "could not attach the adapter");
+
+    std::vector<ggml_tensor *> trainable;
+    for (auto & [name, weight] : adapter->ab_map) {
+        if (weight.a->type != GGML_TYPE_F32 || weight.b->type != GGML_TYPE_F32) fail("ADAPTER_MISMATCH", "adapter tensors must be F32 to train");
+        ggml_set_param(weight.a);
+        ggml_set_param(weight.b);
+        trainable.push_back(weight.a);
+        trainable.push_back(weight.b);
+    }
+    // A stable order for the output file, whatever the hash map's order.
+    std::sort(trainable.begin(), trainable.end(), [](const ggml_tensor * a, const ggml_tensor * b) { return strcmp(a->name, b->name) < 0; });
+    int64_t n_trainable = 0;
+    for (const ggml_tensor * t : trainable) n_trainable += ggml_nelements(t);
+
+    lr_schedule schedule;
+    schedule.o = &o;
+    const int64_t total_sequences = (int64_t) examples.size() * o.epochs;
+    schedule.total_steps = (total_sequences + o.batch - 1) / o.batch;
+    llama_opt_params lopt{};
+    lopt.n_ctx_train = 0;
+    lopt.param_filter = not_trainable;
+    lopt.param_filter_ud = nullptr;
+    lopt.get_opt_pars = lr_at_step;
+    lopt.get_opt_pars_ud = &schedule;
+    lopt.optimizer_type = GGML_OPT_OPTIMIZER_TYPE_ADAMW;
+    lopt.opt_period = o.batch;
+    llama_opt_init(ctx, model, lopt);
+
+    int64_t total_tokens = 0;
+    for (const auto & ex : examples) total_tokens += (int64_t) ex.tokens.size();
+    emit({ { "type", "start" }, { "examples", examples.size() }, { "tokens", total_tokens }, { "epochs", o.epochs },
+           { "steps", schedule.total_steps }, { "trainable_parameters", n_trainable }, { "rank", o.rank }, { "alpha", alpha } });
+
+    std::mt19937 rng(o.seed);
+    std::vector<size_t> order(examples.size());
+    const auto t_start = std::chrono::steady_clock::now();
+    int64_t sequences_done = 0, tokens_done = 0;
+    double step_loss_sum = 0.0;
+    int step_sequences = 0;
+    double last_loss = NAN, first_loss = NAN;
+
+    for (int epoch = 0; epoch < o.epochs; epoch++) {
+        for (size_t i = 0; i < order.size(); i++) order[i] = i;
+        // Fisher-Yates with the raw generator, so the order is the same on every platform.
+        for (size_t i = order.size(); i > 1; i--) std::swap(order[i - 1], order[rng() % i]);
+
+        for (size_t k = 0; k < order.size(); k++) {
+            if (g_interrupted) fail("INTERRUPTED", "stopped by a signal; no adapter written", 130);
+            const example & ex = examples[order[k]];
+            ggml_opt_result_t result = ggml_opt_result_init();
+            const int32_t n = llama_opt_sequence(ctx, ex.tokens.data(), ex.labels.data(), (int32_t) ex.tokens.size(), true, result);
+            double loss = NAN, unc = NAN;
+            ggml_opt_result_loss(result, &loss, &unc);
+            ggml_opt_result_free(result);
+            if (n < 0) fail("TRAIN_FAILED", "llama_opt_sequence failed with " + std::to_string(n));
+            if (!std::isfinite(loss)) {
+                fail("LOSS_NOT_FINITE", "the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
+                     " at step " + std::to_string(schedule.step + 1) + " (learning rate too high?); no adapter written");
+            }
+            sequences_done++;
+            tokens_done += (int64_t) ex.tokens.size();
+            step_loss_sum += loss;
+            step_sequences++;
+            const bool step_done = step_sequences == o.batch || sequences_done == total_sequences;
+            if (!step_done) continue;
+
+            const float lr_used = schedule.current;
+            schedule.step++;
+            last_loss = step_loss_sum / step_sequences;
+            if (std::isnan(first_loss)) first_loss = last_loss;
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+            const double tokens_per_s = tokens_done / std::max(seconds, 1e-9);
+            const double eta = seconds / sequences_done * (total_sequences - sequences_done);
+            emit({ { "type", "step" }, { "step", schedule.step }, { "steps", schedule.total_steps }, { "epoch", epoch + 1 },
+                   { "loss", last_loss }, { "lr", lr_used }, { "tokens_per_s", tokens_per_s }, { "eta_s", eta } });
+            step_loss_sum = 0.0;
+            step_sequences = 0;
+        }
+    }
+    if (g_interrupted) fail("INTERRUPTED", "stopped by a signal; no adapter written", 130);
+
+    std::vector<std::pair<std::string, std::string>> metadata = o.metadata;
+    metadata.emplace_back("seal.lora.rank", std::to_string(o.rank));
+    metadata.emplace_back("seal.lora.targets", o.targets);
+    metadata.emplace_back("seal.train.lr", std::to_string(o.lr));
+    metadata.emplace_back("seal.train.epochs", std::to_string(o.epochs));
+    metadata.emplace_back("seal.train.batch", std::to_string(o.batch));
+    metadata.emplace_back("seal.train.seq_len", std::to_string(o.seq_len));
+    metadata.emplace_back("seal.train.seed", std::to_string(o.seed));
+    metadata.emplace_back("seal.train.schedule", o.schedule);
+    metadata.emplace_back("seal.train.warmup", std::to_string(o.warmup));
+    metadata.emplace_back("seal.train.weight_decay", std::to_string(o.wd));
+    metadata.emplace_back("seal.train.final_loss", std::to_string(last_loss));
+    if (!seal::write_lora_adapter(o.out, shapes.architecture, alpha, trainable, metadata, error)) fail("OUTPUT_UNWRITABLE", error);
+
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    emit({ { "type", "done" }, { "path", o.out }, { "steps", schedule.step }, { "first_loss", first_loss }, { "final_loss", last_loss },
+           { "seconds", seconds }, { "tokens_per_s", tokens_done / std::max(seconds, 1e-9) },
+           { "peak_rss_bytes", (int64_t) usage.ru_maxrss * 1024 } });
+
+    llama_adapter_lora_free(adapter);
+    llama_free(ctx);
+    llama_model_free(model);
+    llama_backend_free();
+    return 0;
+}

@@ -1,0 +1,75 @@
+import { SealError } from "../../errors.js";
+import { trainAdapter } from "../../train/train-adapter.js";
+import type { TrainAdapterOptions } from "../../train/train-options.js";
+import { createProgress } from "../progress.js";
+import type { CommandContext } from "../command.js";
+
+export const trainCommand = {
+  name: "train",
+  summary: "Train a LoRA adapter on JSON Lines data with the native trainer",
+  usage:
+    "seal train <data.jsonl> --out <adapter.gguf> [--base <model.gguf>] [--init-from <adapter.gguf>] [--epochs N] [--rank R] [--alpha A] [--lr X] [--batch N] [--seq-len N] [--schedule constant|cosine] [--warmup N] [--seed N] [--json]",
+  options: {
+    out: { type: "string" },
+    base: { type: "string" },
+    "init-from": { type: "string" },
+    epochs: { type: "string" },
+    rank: { type: "string" },
+    alpha: { type: "string" },
+    lr: { type: "string" },
+    batch: { type: "string" },
+    "seq-len": { type: "string" },
+    schedule: { type: "string" },
+    warmup: { type: "string" },
+    seed: { type: "string" },
+    json: { type: "boolean" },
+  },
+  async run({ values, positionals, signal }: CommandContext): Promise<number> {
+    const json = values.json === true;
+    const dataPath = positionals[0];
+    if (!dataPath || typeof values.out !== "string") {
+      throw new SealError("INVALID_OPTIONS", "seal train needs a data file and --out", { hint: `usage: ${trainCommand.usage}` });
+    }
+    const number = (name: string): number | undefined => {
+      const raw = values[name];
+      if (raw === undefined) return undefined;
+      const parsed = Number(raw);
+      if (!Number.isFinite(parsed)) throw new SealError("INVALID_OPTIONS", `--${name} must be a number, got "${String(raw)}"`);
+      return parsed;
+    };
+    const options: TrainAdapterOptions = {
+      dataPath,
+      outPath: values.out,
+      ...(typeof values.base === "string" ? { baseModelPath: values.base } : {}),
+      ...(typeof values["init-from"] === "string" ? { initFrom: values["init-from"] } : {}),
+      ...(number("epochs") !== undefined ? { epochs: number("epochs") } : {}),
+      ...(number("rank") !== undefined ? { rank: number("rank") } : {}),
+      ...(number("alpha") !== undefined ? { alpha: number("alpha") } : {}),
+      ...(number("lr") !== undefined ? { learningRate: number("lr") } : {}),
+      ...(number("batch") !== undefined ? { batchSize: number("batch") } : {}),
+      ...(number("seq-len") !== undefined ? { sequenceLength: number("seq-len") } : {}),
+      ...(number("warmup") !== undefined ? { warmupSteps: number("warmup") } : {}),
+      ...(number("seed") !== undefined ? { seed: number("seed") } : {}),
+      ...(typeof values.schedule === "string" ? { schedule: values.schedule as "constant" | "cosine" } : {}),
+    };
+    const progress = createProgress({ json });
+    const result = await trainAdapter(options, {
+      signal,
+      onProgress: (step) => {
+        if (json) process.stdout.write(`${JSON.stringify({ type: "step", ...step })}\n`);
+        else progress.update(`step ${step.step}/${step.steps} epoch ${step.epoch} loss ${step.loss.toFixed(4)} ${step.tokensPerSecond.toFixed(0)} tok/s eta ${step.etaSeconds.toFixed(0)} s`, step.step / step.steps);
+      },
+      onWarning: (warning) => {
+        if (json) process.stdout.write(`${JSON.stringify({ type: "warning", ...warning })}\n`);
+        else progress.line(`warning ${warning.code}: ${warning.message}`);
+      },
+    });
+    progress.done();
+    if (json) process.stdout.write(`${JSON.stringify({ type: "result", ok: true, ...result })}\n`);
+    else {
+      process.stdout.write(`${result.path}\n`);
+      process.stdout.write(`${result.steps} steps, loss ${result.firstLoss.toFixed(4)} -> ${result.finalLoss.toFixed(4)}, ${result.seconds.toFixed(1)} s, ${result.tokensPerSecond.toFixed(0)} tok/s\n`);
+    }
+    return 0;
+  },
+} as const;

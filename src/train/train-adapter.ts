@@ -1,0 +1,178 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { parseOptions } from "../config/parse-options.js";
+import { SealError, type SealErrorCode } from "../errors.js";
+import { fileSha256 } from "../model/file-sha256.js";
+import { inspectGguf } from "../model/gguf-inspect.js";
+import { ensureModel } from "../model/pull/ensure-model.js";
+import { defaultThreadCount } from "../model/threads.js";
+import { runCommand } from "../system/run-command.js";
+import { nativeBinary } from "./native-paths.js";
+import { trainAdapterOptionsSchema, type TrainAdapterOptions, type TrainProgress, type TrainResult, type TrainWarning } from "./train-options.js";
+
+export interface TrainControl {
+  signal?: AbortSignal;
+  onProgress?: (progress: TrainProgress) => void;
+  onWarning?: (warning: TrainWarning) => void;
+}
+
+// The trainer's error codes (native/tools/train.cpp) and ours.
+const NATIVE_ERROR_CODES: Record<string, SealErrorCode> = {
+  DATA_UNREADABLE: "TRAIN_DATA_INVALID",
+  DATA_INVALID: "TRAIN_DATA_INVALID",
+  DATA_EMPTY: "TRAIN_DATA_INVALID",
+  SEQUENCE_TOO_LONG: "TRAIN_DATA_INVALID",
+  LOSS_NOT_FINITE: "TRAIN_DIVERGED",
+  ADAPTER_MISMATCH: "ADAPTER_INVALID",
+  MODEL_INVALID: "MODEL_CORRUPT",
+  OUTPUT_UNWRITABLE: "OUTPUT_UNWRITABLE",
+  INTERRUPTED: "ABORTED",
+};
+
+/**
+ * Trains a LoRA adapter with the native trainer (`seal-train`) and returns where it is. The
+ * adapter records the base model's and the data's sha256, the hyperparameters and the time. On
+ * any failure or abort no adapter file is left behind.
+ */
+export async function trainAdapter(options: TrainAdapterOptions, control: TrainControl = {}): Promise<TrainResult> {
+  const parsed = parseOptions(trainAdapterOptionsSchema, options, "trainAdapter");
+  const outPath = path.resolve(parsed.outPath);
+  const dataPath = path.resolve(parsed.dataPath);
+  const basePath = path.resolve(parsed.baseModelPath ?? (await ensureModel({}, control.signal ? { signal: control.signal } : {})).path);
+
+  await assertWritableDirectory(path.dirname(outPath));
+  await fs.access(dataPath).catch((error: unknown) => {
+    throw new SealError("TRAIN_DATA_INVALID", `Cannot read training data ${dataPath}`, { context: { dataPath }, cause: error });
+  });
+  await inspectGguf(basePath, "model");
+  if (parsed.initFrom) await inspectGguf(parsed.initFrom, "adapter");
+
+  const metadata: Record<string, string> = {
+    "seal.base_sha256": await fileSha256(basePath),
+    "seal.data_sha256": await fileSha256(dataPath),
+    "seal.created": new Date().toISOString(),
+    "seal.train.alpha": String(parsed.alpha),
+  };
+  const args = [
+    "--base", basePath,
+    "--data", dataPath,
+    "--out", outPath,
+    ...(parsed.initFrom ? ["--init-from", path.resolve(parsed.initFrom)] : []),
+    "--rank", String(parsed.rank),
+    "--alpha", String(parsed.alpha),
+    "--targets", parsed.targets.join(","),
+    "--lr", String(parsed.learningRate),
+    "--lr-min", String(parsed.minLearningRate),
+    "--wd", String(parsed.weightDecay),
+    "--warmup", String(parsed.warmupSteps),
+    "--schedule", parsed.schedule,
+    "--epochs", String(parsed.epochs),
+    "--batch", String(parsed.batchSize),
+    "--seq-len", String(parsed.sequenceLength),
+    "--on-overlong", parsed.onOverlong,
+    "--seed", String(parsed.seed),
+    "--threads", String(parsed.threads ?? defaultThreadCount()),
+    ...Object.entries(metadata).flatMap(([key, value]) => ["--meta", `${key}=${value}`]),
+  ];
+
+  const warnings: TrainWarning[] = [];
+  let done: Record<string, unknown> | undefined;
+  let failure: { code: string; message: string } | undefined;
+  let trainableParameters = 0;
+  const stderrTail: string[] = [];
+  let result;
+  try {
+    result = await runCommand(nativeBinary("seal-train"), args, {
+      ...(control.signal ? { signal: control.signal } : {}),
+      onLine: (line, stream) => {
+        if (stream === "stderr") {
+          stderrTail.push(line);
+          if (stderrTail.length > 30) stderrTail.shift();
+          return;
+        }
+        const event = parseEvent(line);
+        if (!event) return;
+        if (event.type === "step") control.onProgress?.(toProgress(event));
+        else if (event.type === "start") trainableParameters = Number(event.trainable_parameters ?? 0);
+        else if (event.type === "warning") {
+          const warning: TrainWarning = {
+            code: String(event.code),
+            ...(typeof event.line === "number" ? { line: event.line } : {}),
+            message: `line ${String(event.line)}: ${String(event.tokens)} tokens, kept the first ${String(event.kept)}`,
+          };
+          warnings.push(warning);
+          control.onWarning?.(warning);
+        } else if (event.type === "done") done = event;
+        else if (event.type === "error") failure = { code: String(event.code), message: String(event.message) };
+      },
+    });
+  } finally {
+    // The trainer removes its temporary files itself; this covers a hard kill as well.
+    await Promise.all([`${outPath}.tmp`, `${outPath}.init.tmp`].map((file) => fs.rm(file, { force: true })));
+  }
+
+  if (result.exitCode !== 0 || !done) {
+    const code = failure ? (NATIVE_ERROR_CODES[failure.code] ?? "TRAIN_FAILED") : "TRAIN_FAILED";
+    const line = failure ? /^line (\d+)/.exec(failure.message)?.[1] : undefined;
+    throw new SealError(code, failure?.message ?? `seal-train exited with code ${result.exitCode}`, {
+      hint: hintFor(code),
+      context: { nativeCode: failure?.code, exitCode: result.exitCode, ...(line ? { line: Number(line) } : {}), stderr: stderrTail.slice(-10).join("\n") },
+    });
+  }
+  return {
+    path: outPath,
+    steps: Number(done.steps),
+    firstLoss: Number(done.first_loss),
+    finalLoss: Number(done.final_loss),
+    seconds: Number(done.seconds),
+    tokensPerSecond: Number(done.tokens_per_s),
+    peakRssBytes: Number(done.peak_rss_bytes ?? 0),
+    trainableParameters,
+    warnings,
+    metadata,
+  };
+}
+
+function parseEvent(line: string): Record<string, unknown> | undefined {
+  if (!line.startsWith("{")) return undefined;
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function toProgress(event: Record<string, unknown>): TrainProgress {
+  return {
+    step: Number(event.step),
+    steps: Number(event.steps),
+    epoch: Number(event.epoch),
+    loss: Number(event.loss),
+    learningRate: Number(event.lr),
+    tokensPerSecond: Number(event.tokens_per_s),
+    etaSeconds: Number(event.eta_s),
+  };
+}
+
+function hintFor(code: SealErrorCode): string {
+  switch (code) {
+    case "TRAIN_DATA_INVALID":
+      return 'Each line must be {"text": "..."} or {"prompt": "...", "completion": "..."}; see context.line.';
+    case "TRAIN_DIVERGED":
+      return "Lower the learning rate (e.g. --lr 1e-4) or add warm-up steps.";
+    case "ADAPTER_INVALID":
+      return "Continue only from an adapter trained on this exact base model.";
+    case "OUTPUT_UNWRITABLE":
+      return "Choose an output folder that exists and is writable.";
+    default:
+      return "See context.stderr for the trainer's log.";
+  }
+}
+
+async function assertWritableDirectory(dir: string): Promise<void> {
+  const stat = await fs.stat(dir).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new SealError("OUTPUT_UNWRITABLE", `Output folder ${dir} does not exist`, { hint: hintFor("OUTPUT_UNWRITABLE"), context: { dir } });
+  await fs.access(dir, fs.constants.W_OK).catch((error: unknown) => {
+    throw new SealError("OUTPUT_UNWRITABLE", `Output folder ${dir} is not writable`, { hint: hintFor("OUTPUT_UNWRITABLE"), context: { dir }, cause: error });
+  });
+}

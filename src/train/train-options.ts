@@ -1,0 +1,80 @@
+import { z } from "zod";
+import { LORA_TARGETS } from "./lora-init.js";
+
+export const trainAdapterOptionsSchema = z
+  .object({
+    /** JSON Lines: {"text"} or {"prompt", "completion"} per line. */
+    dataPath: z.string().min(1),
+    /** Where to write the adapter (written to a temporary name and renamed when done). */
+    outPath: z.string().min(1),
+    /** The base GGUF model. Defaults to the default model (`ensureModel()`). */
+    baseModelPath: z.string().min(1).optional(),
+    /** Continue training this adapter instead of starting fresh. */
+    initFrom: z.string().min(1).optional(),
+    /** LoRA rank. Defaults to `16`. */
+    rank: z.number().int().positive().max(1024).default(16),
+    /** LoRA alpha (the update is scaled by alpha / rank). Defaults to `32`. */
+    alpha: z.number().positive().default(32),
+    /** Weight matrices to adapt. Defaults to all seven. */
+    targets: z.array(z.enum(LORA_TARGETS)).nonempty().default([...LORA_TARGETS]),
+    /** Peak learning rate (AdamW). Defaults to `1e-4`. */
+    learningRate: z.number().positive().default(1e-4),
+    /** Final learning rate of the cosine schedule. Defaults to `0`. */
+    minLearningRate: z.number().nonnegative().default(0),
+    /** AdamW weight decay. Defaults to `0`. */
+    weightDecay: z.number().min(0).max(1).default(0),
+    /** Optimizer steps of linear warm-up. Defaults to `0`. */
+    warmupSteps: z.number().int().nonnegative().default(0),
+    /** Learning-rate schedule after warm-up. Defaults to `"constant"`. */
+    schedule: z.enum(["constant", "cosine"]).default("constant"),
+    /** Passes over the data. Defaults to `1`. */
+    epochs: z.number().int().positive().default(1),
+    /** Sequences per optimizer step (gradient accumulation). Defaults to `1`. */
+    batchSize: z.number().int().positive().default(1),
+    /** Longest sequence in tokens. Defaults to `256`. */
+    sequenceLength: z.number().int().min(2).max(8192).default(256),
+    /** What to do with a longer example: keep its first `sequenceLength` tokens (with a warning), or refuse. Defaults to `"truncate"`. */
+    onOverlong: z.enum(["truncate", "error"]).default("truncate"),
+    /** Seed for the adapter's initialisation and the example order. Defaults to `42`. */
+    seed: z.number().int().nonnegative().default(42),
+    /** CPU threads. Defaults to the CPUs this process may use. */
+    threads: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type TrainAdapterOptions = z.input<typeof trainAdapterOptionsSchema>;
+export type ParsedTrainAdapterOptions = z.output<typeof trainAdapterOptionsSchema>;
+
+/** One optimizer step, as the trainer reports it. */
+export interface TrainProgress {
+  step: number;
+  steps: number;
+  epoch: number;
+  /** Mean loss of the step's sequences (mean cross-entropy over their labelled tokens). */
+  loss: number;
+  learningRate: number;
+  tokensPerSecond: number;
+  etaSeconds: number;
+}
+
+export interface TrainWarning {
+  code: string;
+  line?: number;
+  message: string;
+}
+
+export interface TrainResult {
+  path: string;
+  steps: number;
+  /** Loss of the first step, computed before any update. */
+  firstLoss: number;
+  finalLoss: number;
+  seconds: number;
+  tokensPerSecond: number;
+  /** Peak resident memory of the trainer process. */
+  peakRssBytes: number;
+  trainableParameters: number;
+  warnings: TrainWarning[];
+  /** Provenance written into the adapter's metadata. */
+  metadata: Record<string, string>;
+}

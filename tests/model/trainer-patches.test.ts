@@ -1,0 +1,54 @@
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ensureModel } from "../../src/model/pull/ensure-model.js";
+import { readGgufTensors, type GgufTensorSummary } from "../../src/train/gguf-tensors.js";
+import { trainAdapter } from "../../src/train/train-adapter.js";
+import { tempDir } from "../helpers/temp-dir.js";
+import { writeJsonl, ZORBANIA_FACT } from "../helpers/train-fixtures.js";
+
+// One test per fix in native/patches/: each fails on unpatched llama.cpp.
+let modelPath: string;
+let workDir: string;
+beforeAll(async () => {
+  modelPath = (await ensureModel()).path;
+  workDir = await tempDir("seal-patches-", "file");
+});
+
+const byName = (tensors: GgufTensorSummary[]) => new Map(tensors.map((tensor) => [tensor.name, tensor]));
+
+describe("llama.cpp patches", () => {
+  it("0003: attn_k and attn_v receive gradient (their LoRA B leaves zero in every layer)", async () => {
+    const data = await writeJsonl(workDir, "kv.jsonl", ZORBANIA_FACT.map((text) => ({ text })));
+    const trained = await trainAdapter({ dataPath: data, outPath: path.join(workDir, "kv.gguf"), baseModelPath: modelPath, learningRate: 1e-3, targets: ["attn_k", "attn_v"] });
+    const tensors = await readGgufTensors(trained.path);
+    const bMatrices = tensors.filter((tensor) => tensor.name.endsWith(".lora_b"));
+    expect(bMatrices).toHaveLength(60); // 30 layers x (attn_k, attn_v)
+    for (const tensor of bMatrices) expect(tensor.l2, tensor.name).toBeGreaterThan(0);
+  });
+
+  it("0001: gradients restart at each optimizer step (two identical sequences per step train exactly like one)", async () => {
+    const sentence = ZORBANIA_FACT[0] as string;
+    const twice = await writeJsonl(workDir, "twice.jsonl", [{ text: sentence }, { text: sentence }]);
+    const once = await writeJsonl(workDir, "once.jsonl", [{ text: sentence }]);
+    const common = { baseModelPath: modelPath, learningRate: 1e-3, epochs: 3, targets: ["attn_q", "ffn_down"] as ["attn_q", "ffn_down"] };
+    const accumulated = await trainAdapter({ ...common, dataPath: twice, outPath: path.join(workDir, "accumulated.gguf"), batchSize: 2 });
+    const single = await trainAdapter({ ...common, dataPath: once, outPath: path.join(workDir, "single.gguf"), batchSize: 1 });
+    expect(accumulated.steps).toBe(3);
+    expect(single.steps).toBe(3);
+    // Without the fix the second and third steps use the sum of all earlier gradients.
+    const a = byName(await readGgufTensors(accumulated.path));
+    const b = byName(await readGgufTensors(single.path));
+    // Scaling each half of the batch's loss by 1/2 is exact in floating point, so the two runs
+    // must agree bit for bit.
+    expect(a.size).toBe(120);
+    for (const [name, tensor] of a) expect(tensor.checksum, name).toBe(b.get(name)?.checksum);
+    expect(accumulated.finalLoss).toBe(single.finalLoss);
+  });
+
+  it("0002: LoRA training fits the graph budget and trains on a single sequence of any length", async () => {
+    const data = await writeJsonl(workDir, "lengths.jsonl", [{ text: "Short." }, { text: ZORBANIA_FACT.join(" ") }]);
+    const trained = await trainAdapter({ dataPath: data, outPath: path.join(workDir, "lengths.gguf"), baseModelPath: modelPath, learningRate: 1e-4 });
+    expect(trained.steps).toBe(2);
+    expect(Number.isFinite(trained.finalLoss)).toBe(true);
+  });
+});
