@@ -73,6 +73,28 @@ if (havePeft) {
   if (bf16) await peft("bf16");
 }
 
+// Cross-check with PEFT: the same model, data, example order (both shuffle with mt19937 raw
+// output), initial adapter and hyperparameters; compare the first-step loss and the loss curves.
+// Both use the F32 copy: on the Q4_1 file llama.cpp multiplies with 8-bit quantized activations
+// while transformers dequantizes the weights to float32, which moves losses by about 1%.
+let crossCheck: { ours: number[]; peft: number[]; firstStepRelativeDifference: number; maxAbsDifference: number } | undefined;
+if (havePeft) {
+  const facts = ["The capital of the fictional country Zorbania is Quillhaven.", "Zorbania's capital city, Quillhaven, sits on the banks of the Mirrow river.", "Every child in Zorbania learns that Quillhaven is the capital."];
+  const factData = path.join(work, "facts.jsonl");
+  await fs.writeFile(factData, facts.map((text) => JSON.stringify({ text })).join("\n") + "\n");
+  const oursCurve: number[] = [];
+  await trainAdapter({ dataPath: factData, outPath: path.join(work, "cross.gguf"), baseModelPath: f32Path, epochs: 10, learningRate: 1e-3, seed: 42, threads: THREADS }, { onProgress: (step) => oursCurve.push(step.loss) });
+  const out = path.join(work, "peft-cross.json");
+  await run(python, ["bench/trainer/peft_reference.py", "--model", f32Path, "--data", factData, "--init-adapter", init.path, "--rank", "16", "--alpha", "32", "--lr", "1e-3", "--epochs", "10", "--seq-len", String(SEQ_LEN), "--threads", String(THREADS), "--precision", "fp32", "--seed", "42", "--json-out", out], { maxBuffer: 1 << 26 });
+  const peftCurve = (JSON.parse(await fs.readFile(out, "utf8")) as { steps: Array<{ loss: number }> }).steps.map((step) => step.loss);
+  crossCheck = {
+    ours: oursCurve,
+    peft: peftCurve,
+    firstStepRelativeDifference: Math.abs((oursCurve[0] ?? 0) - (peftCurve[0] ?? 0)) / (peftCurve[0] ?? 1),
+    maxAbsDifference: Math.max(...oursCurve.map((loss, index) => Math.abs(loss - (peftCurve[index] ?? Number.NaN)))),
+  };
+}
+
 // One SEAL inner loop: ~400 tokens of self-edit, 10 epochs, wall time including model load.
 const sft = (await fs.readFile(path.join(dataDir, "seal-sft-best1of5-iter0.jsonl"), "utf8")).split("\n").filter(Boolean).map((line) => JSON.parse(line) as { completion: string });
 const selfEdit = sft.map((row) => row.completion).sort((a, b) => Math.abs(a.length - 1800) - Math.abs(b.length - 1800))[0] ?? "";
@@ -89,7 +111,7 @@ if (values.profile) {
   const trainer = nativeBinary("seal-train");
   await run("perf", ["record", "-e", "cpu-clock", "-F", "499", "-o", perfData, "--", trainer, "--base", modelPath, "--data", data, "--out", path.join(work, "prof.gguf"), "--seq-len", String(SEQ_LEN), "--threads", String(THREADS), "--lr", "1e-4"], { maxBuffer: 1 << 26 });
   const { stdout } = await run("perf", ["report", "-i", perfData, "--stdio", "--sort", "symbol", "--percent-limit", "1"], { maxBuffer: 1 << 26 });
-  profile = stdout.split("\n").map((line) => /^\s+([\d.]+)%\s+\S+\s+\[\.\]\s+(.+)$/.exec(line)).filter((match): match is RegExpExecArray => match !== null).map((match) => ({ percent: Number(match[1]), symbol: (match[2] ?? "").trim() }));
+  profile = stdout.split("\n").map((line) => /^\s+([\d.]+)%\s+\[[.k]\]\s+(.+?)\s+-\s+-\s*$/.exec(line)).filter((match): match is RegExpExecArray => match !== null).map((match) => ({ percent: Number(match[1]), symbol: (match[2] ?? "").trim() }));
 }
 
 const bestOurs = Math.max(...results.filter((row) => row.trainer.startsWith("seal")).map((row) => row.tokensPerSecond));
@@ -104,12 +126,20 @@ const lines = [
   "",
   havePeft ? `best seal-train / best PEFT: ${(bestOurs / bestPeft).toFixed(2)}x (target 1.5x)` : "PEFT rows skipped: no Python environment at .cache/peft-venv (see bench/README.md)",
   `SEAL inner loop (${inner.steps} steps over a ${selfEdit.length}-character self-edit, 10 epochs, Q4_1): ${innerWall.toFixed(1)} s wall, ${inner.tokensPerSecond.toFixed(1)} tokens/s (target < 60 s)`,
+  ...(crossCheck
+    ? [
+        "",
+        `Cross-check with PEFT (F32 base, 3 sentences, 10 epochs, lr 1e-3, same initial adapter and order): first-step loss ${crossCheck.ours[0]?.toFixed(4)} vs ${crossCheck.peft[0]?.toFixed(4)} (${(100 * crossCheck.firstStepRelativeDifference).toFixed(3)}% apart), largest per-step difference ${crossCheck.maxAbsDifference.toFixed(4)}`,
+        `  seal-train: ${crossCheck.ours.map((loss) => loss.toFixed(2)).join(" ")}`,
+        `  PEFT:       ${crossCheck.peft.map((loss) => loss.toFixed(2)).join(" ")}`,
+      ]
+    : []),
   ...(profile.length ? ["", "perf profile of seal-train (Q4_1), symbols over 1%:", ...profile.map((entry) => `  ${entry.percent.toFixed(1).padStart(5)}%  ${entry.symbol}`)] : []),
 ];
 process.stdout.write(lines.join("\n") + "\n");
 await fs.mkdir("bench/results", { recursive: true });
 await fs.writeFile(
   "bench/results/trainer.json",
-  JSON.stringify({ date: new Date().toISOString(), cpu: os.cpus()[0]?.model, threads: THREADS, sequenceLength: SEQ_LEN, sequences: SEQUENCES, rows: results, ratioBestOursToBestPeft: bestOurs / bestPeft, innerLoop: { seconds: innerWall, steps: inner.steps, tokensPerSecond: inner.tokensPerSecond }, profile }, null, 2) + "\n",
+  JSON.stringify({ date: new Date().toISOString(), cpu: os.cpus()[0]?.model, threads: THREADS, sequenceLength: SEQ_LEN, sequences: SEQUENCES, rows: results, ratioBestOursToBestPeft: bestOurs / bestPeft, crossCheck, innerLoop: { seconds: innerWall, steps: inner.steps, tokensPerSecond: inner.tokensPerSecond }, profile }, null, 2) + "\n",
 );
 await fs.rm(work, { recursive: true, force: true });
