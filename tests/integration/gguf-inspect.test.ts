@@ -2,13 +2,9 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { inspectGguf } from "../../src/model/gguf-inspect.js";
-import { SealError } from "../../src/errors.js";
+import { codeOf } from "../helpers/error-code.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  return SealError.isInstance(error) ? error.code : `not a SealError: ${String(error)}`;
-}
 
 describe("inspectGguf", () => {
   it("names a missing model MODEL_NOT_FOUND and a missing adapter ADAPTER_INVALID", async () => {

@@ -5,7 +5,7 @@ import { HumanMessage } from "@langchain/core/messages";
 import { ChatSealLlama } from "../../src/model/chat/chat-seal-llama.js";
 import { generateJson } from "../../src/model/generate-json.js";
 import { SealRuntime } from "../../src/model/runtime.js";
-import { SealError } from "../../src/errors.js";
+import { codeOf } from "../helpers/error-code.js";
 import { listFiles, tempDir } from "../helpers/temp-dir.js";
 import { loadDefaultRuntime } from "../../src/testing/index.js";
 
@@ -17,10 +17,6 @@ afterAll(async () => {
   await runtime.dispose();
 });
 
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  return SealError.isInstance(error) ? error.code : `not a SealError: ${String(error)}`;
-}
 
 describe("SealRuntime", () => {
   it("loads the model once per process for the same settings", async () => {

@@ -4,7 +4,8 @@ import type { LlamaContext } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChatSealLlama } from "../../src/model/chat/chat-seal-llama.js";
 import { scoreContinuation, scoreTokens } from "../../src/model/score.js";
-import type { SealRuntime } from "../../src/model/runtime.js";
+import { SealRuntime } from "../../src/model/runtime.js";
+import { dequantizeModel } from "../../src/train/dequantize.js";
 import { loadDefaultRuntime } from "../../src/testing/index.js";
 import { readGgufTensors } from "../../src/train/gguf-tensors.js";
 import { createLoraAdapter } from "../../src/train/lora-init.js";
@@ -17,8 +18,13 @@ import { randomWords, writeJsonl, ZORBANIA_ANSWER, ZORBANIA_FACT, ZORBANIA_QUEST
 // need a trained adapter; the others train for a step or two.
 let runtime: SealRuntime;
 let base: LlamaContext;
-// The trainer's numerics (F32 KV cache, no flash attention), for loss comparisons within 1%.
-let exact: LlamaContext;
+// An F32 copy of the model, scored with the trainer's numerics (F32 KV cache, no flash attention).
+// On the Q4_1 file, inference and training multiply through different quantized kernels, which
+// moves a long sequence's loss by up to ~3%; on F32 the two agree to about 1e-4, so loss masking
+// is checked there, where a mistake cannot hide in quantization noise.
+let runtimeF32: SealRuntime;
+let exactF32: LlamaContext;
+let f32Path: string;
 let workDir: string;
 let memorised: TrainResult;
 const memorisationSteps: TrainProgress[] = [];
@@ -26,8 +32,10 @@ const memorisationSteps: TrainProgress[] = [];
 beforeAll(async () => {
   runtime = await loadDefaultRuntime();
   base = await runtime.createContext();
-  exact = await runtime.createContext({ exactAttention: true });
   workDir = await tempDir("seal-train-", "file");
+  f32Path = await dequantizeModel(runtime.modelPath, path.join(workDir, "model-f32.gguf"));
+  runtimeF32 = await SealRuntime.load({ modelPath: f32Path });
+  exactF32 = await runtimeF32.createContext({ exactAttention: true });
   const data = await writeJsonl(workDir, "fact.jsonl", ZORBANIA_FACT.map((text) => ({ text })));
   memorised = await trainAdapter(
     { dataPath: data, outPath: path.join(workDir, "fact.v0001.gguf"), baseModelPath: runtime.modelPath, epochs: 10, learningRate: 1e-3, schedule: "cosine" },
@@ -37,7 +45,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await base?.dispose();
-  await exact?.dispose();
+  await exactF32?.dispose();
+  await runtimeF32?.dispose();
   await runtime?.dispose();
 });
 
@@ -125,11 +134,11 @@ describe("seal-train: correctness", () => {
     const prompt = `Ignore this filler: ${randomWords(100, 7)}.\nQuestion: what is the answer?\n`;
     const completion = "The answer is 42.";
     const data = await writeJsonl(workDir, "masked.jsonl", [{ prompt, completion }]);
-    const trained = await trainAdapter({ dataPath: data, outPath: path.join(workDir, "masked.gguf"), baseModelPath: runtime.modelPath, learningRate: 1e-6, sequenceLength: 512 });
+    const trained = await trainAdapter({ dataPath: data, outPath: path.join(workDir, "masked.gguf"), baseModelPath: f32Path, learningRate: 1e-6, sequenceLength: 512 });
     expect(trained.warnings).toEqual([]); // nothing truncated
-    const completionOnly = await scoreContinuation(exact, prompt, completion);
-    const promptTokens = runtime.model.tokenize(prompt, true);
-    const wholeSequence = await scoreTokens(exact, [...promptTokens, ...runtime.model.tokenize(completion, true)], 1);
+    const completionOnly = await scoreContinuation(exactF32, prompt, completion);
+    const promptTokens = runtimeF32.model.tokenize(prompt, true);
+    const wholeSequence = await scoreTokens(exactF32, [...promptTokens, ...runtimeF32.model.tokenize(completion, true)], 1);
     expect(Math.abs(trained.firstLoss - completionOnly.meanNll) / completionOnly.meanNll).toBeLessThan(0.01);
     // and it is clearly not the loss over the whole sequence
     expect(Math.abs(trained.firstLoss - wholeSequence.meanNll)).toBeGreaterThan(0.5);
@@ -138,9 +147,11 @@ describe("seal-train: correctness", () => {
   it("agrees with node-llama-cpp's forward pass: first-step loss within 1% of the scored loss of the same tokens", async () => {
     const text = ZORBANIA_FACT[1] as string;
     const data = await writeJsonl(workDir, "one.jsonl", [{ text }]);
-    const trained = await trainAdapter({ dataPath: data, outPath: path.join(workDir, "one.gguf"), baseModelPath: runtime.modelPath, learningRate: 1e-6 });
-    const scored = await scoreTokens(exact, runtime.model.tokenize(text, true), 1);
-    expect(Math.abs(trained.firstLoss - scored.meanNll) / scored.meanNll).toBeLessThan(0.01);
+    for (const [modelPath, context, model] of [[runtime.modelPath, base, runtime.model], [f32Path, exactF32, runtimeF32.model]] as const) {
+      const trained = await trainAdapter({ dataPath: data, outPath: path.join(workDir, "one.gguf"), baseModelPath: modelPath, learningRate: 1e-6 });
+      const scored = await scoreTokens(context, model.tokenize(text, true), 1);
+      expect(Math.abs(trained.firstLoss - scored.meanNll) / scored.meanNll, modelPath).toBeLessThan(0.01);
+    }
   });
 
   it("is deterministic: the same seed and data give identical adapter tensors", async () => {
