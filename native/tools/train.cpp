@@ -31,6 +31,7 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <sys/resource.h>
@@ -233,10 +234,11 @@ int main(int argc, char ** argv) {
     cparams.type_v = GGML_TYPE_F32;
     cparams.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
     cparams.no_perf = true;
-    if (o.threads > 0) {
-        cparams.n_threads = o.threads;
-        cparams.n_threads_batch = o.threads;
-    }
+    // Never more threads than CPUs: spinning threads that outnumber the cores slow training down
+    // many times over (llama.cpp's own default can exceed a container's CPU quota).
+    const int threads = o.threads > 0 ? o.threads : (int) std::max(1u, std::thread::hardware_concurrency());
+    cparams.n_threads = threads;
+    cparams.n_threads_batch = threads;
     fprintf(stderr, "seal-train: context %u tokens, F32 KV cache and flash attention off (required for the backward pass)\n", n_ctx);
     llama_context * ctx = llama_init_from_model(model, cparams);
     if (ctx == nullptr) fail("CONTEXT_FAILED", "could not create a training context");

@@ -49,4 +49,11 @@ describe("seal CLI", () => {
     const second = await run(["model", "pull", "--json"], { SEAL_MODELS_DIR: dir, SEAL_MODEL: "" });
     expect(JSON.parse(second.stdout)).toMatchObject({ ok: true, route: "cache" });
   });
+
+  it("refuses `seal train` without --out, with a usage hint", async () => {
+    const result = await run(["train", "data.jsonl"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("error INVALID_OPTIONS");
+    expect(result.stderr).toContain("usage: seal train");
+  });
 });
