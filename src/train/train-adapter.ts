@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { parseOptions } from "../config/parse-options.js";
 import { SealError, type SealErrorCode } from "../errors.js";
-import { fileSha256 } from "../model/file-sha256.js";
+import { fileSha256, memoizedFileSha256 } from "../model/file-sha256.js";
 import { inspectGguf } from "../model/gguf-inspect.js";
 import { ensureModel } from "../model/pull/ensure-model.js";
 import { defaultThreadCount } from "../model/threads.js";
@@ -48,7 +48,7 @@ export async function trainAdapter(options: TrainAdapterOptions, control: TrainC
   if (parsed.initFrom) await inspectGguf(parsed.initFrom, "adapter");
 
   const metadata: Record<string, string> = {
-    "seal.base_sha256": await fileSha256(basePath),
+    "seal.base_sha256": await memoizedFileSha256(basePath),
     "seal.data_sha256": await fileSha256(dataPath),
     "seal.created": new Date().toISOString(),
     "seal.train.alpha": String(parsed.alpha),
