@@ -1,6 +1,4 @@
-import { SealError } from "../errors.js";
-import { runCommand } from "../system/run-command.js";
-import { nativeBinary } from "./native-paths.js";
+import { runNativeTool } from "./run-native-tool.js";
 
 export interface GgufTensorSummary {
   name: string;
@@ -15,10 +13,6 @@ export interface GgufTensorSummary {
 
 /** Summaries of every tensor in a GGUF file (adapters included), read by `seal-gguf-tensors`. */
 export async function readGgufTensors(filePath: string): Promise<GgufTensorSummary[]> {
-  const result = await runCommand(nativeBinary("seal-gguf-tensors"), [filePath]);
-  if (result.exitCode !== 0) {
-    throw new SealError("NATIVE_TOOL_FAILED", `seal-gguf-tensors could not read ${filePath}`, { context: { stderr: result.stderr.trim() } });
-  }
-  const parsed = JSON.parse(result.stdout) as { tensors: Array<Omit<GgufTensorSummary, "maxAbs"> & { max_abs: number }> };
+  const parsed = await runNativeTool<{ tensors: Array<Omit<GgufTensorSummary, "maxAbs"> & { max_abs: number }> }>("seal-gguf-tensors", [filePath]);
   return parsed.tensors.map(({ max_abs, ...rest }) => ({ ...rest, maxAbs: max_abs }));
 }

@@ -3,8 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { parseOptions } from "../config/parse-options.js";
 import { SealError } from "../errors.js";
-import { runCommand } from "../system/run-command.js";
-import { nativeBinary } from "./native-paths.js";
+import { runNativeTool } from "./run-native-tool.js";
 
 export const LORA_TARGETS = ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"] as const;
 
@@ -56,11 +55,5 @@ export async function createLoraAdapter(options: CreateLoraAdapterOptions): Prom
     "--b-init", parsed.bInit,
     "--b-std", String(parsed.bStd),
   ];
-  const result = await runCommand(nativeBinary("seal-lora-init"), args);
-  if (result.exitCode !== 0) {
-    throw new SealError("NATIVE_TOOL_FAILED", `seal-lora-init failed: ${result.stderr.trim().split("\n").pop() ?? ""}`, {
-      context: { exitCode: result.exitCode, args },
-    });
-  }
-  return JSON.parse(result.stdout.trim()) as CreatedAdapter;
+  return runNativeTool<CreatedAdapter>("seal-lora-init", args);
 }

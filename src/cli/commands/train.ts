@@ -4,6 +4,19 @@ import type { TrainAdapterOptions } from "../../train/train-options.js";
 import { createProgress } from "../progress.js";
 import type { CommandContext } from "../command.js";
 
+// Flag -> trainAdapter option. Every flag is also listed in `options` below for parseArgs.
+const STRING_FLAGS = { base: "baseModelPath", "init-from": "initFrom", schedule: "schedule" } as const;
+const NUMBER_FLAGS = {
+  epochs: "epochs",
+  rank: "rank",
+  alpha: "alpha",
+  lr: "learningRate",
+  batch: "batchSize",
+  "seq-len": "sequenceLength",
+  warmup: "warmupSteps",
+  seed: "seed",
+} as const;
+
 export const trainCommand = {
   name: "train",
   summary: "Train a LoRA adapter on JSON Lines data with the native trainer",
@@ -30,30 +43,18 @@ export const trainCommand = {
     if (!dataPath || typeof values.out !== "string") {
       throw new SealError("INVALID_OPTIONS", "seal train needs a data file and --out", { hint: `usage: ${trainCommand.usage}` });
     }
-    const number = (name: string): number | undefined => {
-      const raw = values[name];
-      if (raw === undefined) return undefined;
+    const options: Record<string, unknown> = { dataPath, outPath: values.out };
+    for (const [flag, option] of Object.entries(STRING_FLAGS)) if (typeof values[flag] === "string") options[option] = values[flag];
+    for (const [flag, option] of Object.entries(NUMBER_FLAGS)) {
+      const raw = values[flag];
+      if (raw === undefined) continue;
       const parsed = Number(raw);
-      if (!Number.isFinite(parsed)) throw new SealError("INVALID_OPTIONS", `--${name} must be a number, got "${String(raw)}"`);
-      return parsed;
-    };
-    const options: TrainAdapterOptions = {
-      dataPath,
-      outPath: values.out,
-      ...(typeof values.base === "string" ? { baseModelPath: values.base } : {}),
-      ...(typeof values["init-from"] === "string" ? { initFrom: values["init-from"] } : {}),
-      ...(number("epochs") !== undefined ? { epochs: number("epochs") } : {}),
-      ...(number("rank") !== undefined ? { rank: number("rank") } : {}),
-      ...(number("alpha") !== undefined ? { alpha: number("alpha") } : {}),
-      ...(number("lr") !== undefined ? { learningRate: number("lr") } : {}),
-      ...(number("batch") !== undefined ? { batchSize: number("batch") } : {}),
-      ...(number("seq-len") !== undefined ? { sequenceLength: number("seq-len") } : {}),
-      ...(number("warmup") !== undefined ? { warmupSteps: number("warmup") } : {}),
-      ...(number("seed") !== undefined ? { seed: number("seed") } : {}),
-      ...(typeof values.schedule === "string" ? { schedule: values.schedule as "constant" | "cosine" } : {}),
-    };
+      if (!Number.isFinite(parsed)) throw new SealError("INVALID_OPTIONS", `--${flag} must be a number, got "${String(raw)}"`);
+      options[option] = parsed;
+    }
+    // trainAdapter validates the assembled options (and names any bad one) with its schema.
     const progress = createProgress({ json });
-    const result = await trainAdapter(options, {
+    const result = await trainAdapter(options as TrainAdapterOptions, {
       signal,
       onProgress: (step) => {
         if (json) process.stdout.write(`${JSON.stringify({ type: "step", ...step })}\n`);
