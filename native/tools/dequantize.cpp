@@ -1,6 +1,8 @@
-// seal-dequantize: writes an F32 copy of a GGUF model (every quantized or F16 tensor converted to
-// F32, metadata kept). Training against an F32 base trades memory for speed: the backward pass
-// then multiplies plain floats instead of dequantizing weights again at every step.
+// seal-dequantize: writes an F32 or BF16 copy of a GGUF model (every quantized or F16 tensor
+// converted, metadata kept). Training against a dequantized base trades memory for speed: the
+// backward pass then multiplies plain numbers instead of dequantizing weights again at every step.
+// BF16 keeps 1-D tensors (norms) in F32, as llama.cpp's own converter does; its matrix products
+// run on avx512_bf16 where the CPU has it.
 #include "ggml.h"
 #include "gguf.h"
 
@@ -10,8 +12,9 @@
 #include <vector>
 
 int main(int argc, char ** argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s <model.gguf> <out-f32.gguf>\n", argv[0]);
+    const bool bf16 = argc == 4 && std::string(argv[3]) == "bf16";
+    if (argc != 3 && !(argc == 4 && (bf16 || std::string(argv[3]) == "f32"))) {
+        fprintf(stderr, "usage: %s <model.gguf> <out.gguf> [f32|bf16]\n", argv[0]);
         return 2;
     }
     const std::string in = argv[1], out = argv[2];
@@ -32,20 +35,28 @@ int main(int argc, char ** argv) {
 
     gguf_context * dst = gguf_init_empty();
     gguf_set_kv(dst, src);
-    gguf_set_val_u32(dst, "general.file_type", 0); // LLAMA_FTYPE_ALL_F32
+    gguf_set_val_u32(dst, "general.file_type", bf16 ? 32 : 0); // LLAMA_FTYPE_MOSTLY_BF16 : LLAMA_FTYPE_ALL_F32
+    std::vector<float> row;
     for (int64_t i = 0; i < gguf_get_n_tensors(src); i++) {
         const ggml_tensor * t = ggml_get_tensor(data, gguf_get_tensor_name(src, i));
-        ggml_tensor * f = ggml_new_tensor(converted, GGML_TYPE_F32, GGML_MAX_DIMS, t->ne);
+        const ggml_type type = bf16 && ggml_n_dims(t) >= 2 ? GGML_TYPE_BF16 : GGML_TYPE_F32;
+        ggml_tensor * f = ggml_new_tensor(converted, type, GGML_MAX_DIMS, t->ne);
         ggml_set_name(f, t->name);
+        row.resize(ggml_nelements(t));
         if (t->type == GGML_TYPE_F32) {
-            memcpy(f->data, t->data, ggml_nbytes(t));
+            memcpy(row.data(), t->data, ggml_nbytes(t));
         } else {
             const auto * traits = ggml_get_type_traits(t->type);
             if (traits->to_float == nullptr) {
                 fprintf(stderr, "error: cannot convert %s (%s) to F32\n", t->name, ggml_type_name(t->type));
                 return 1;
             }
-            traits->to_float(t->data, (float *) f->data, ggml_nelements(t));
+            traits->to_float(t->data, row.data(), ggml_nelements(t));
+        }
+        if (type == GGML_TYPE_BF16) {
+            ggml_fp32_to_bf16_row(row.data(), (ggml_bf16_t *) f->data, ggml_nelements(t));
+        } else {
+            memcpy(f->data, row.data(), ggml_nbytes(f));
         }
         gguf_add_tensor(dst, f);
     }

@@ -72,6 +72,7 @@ export async function trainAdapter(options: TrainAdapterOptions, control: TrainC
     "--on-overlong", parsed.onOverlong,
     "--seed", String(parsed.seed),
     "--threads", String(parsed.threads ?? defaultThreadCount()),
+    "--weight-copy", parsed.weightCopy,
     ...Object.entries(metadata).flatMap(([key, value]) => ["--meta", `${key}=${value}`]),
   ];
 

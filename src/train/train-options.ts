@@ -39,6 +39,13 @@ export const trainAdapterOptionsSchema = z
     seed: z.number().int().nonnegative().default(42),
     /** CPU threads. Defaults to the CPUs this process may use. */
     threads: z.number().int().positive().optional(),
+    /**
+     * Run the backward pass through a transposed BF16 copy of the base's matrices (a BF16 matrix
+     * product, llama.cpp patch 0006): faster, for one more BF16 copy of the base in memory.
+     * `"auto"` (the default) uses it for a BF16 base (`dequantizeModel(..., { type: "bf16" })`)
+     * and not for a quantized one, which is chosen for its small size.
+     */
+    weightCopy: z.enum(["auto", "on", "off"]).default("auto"),
   })
   .strict();
 

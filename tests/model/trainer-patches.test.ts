@@ -1,6 +1,9 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureModel } from "../../src/model/pull/ensure-model.js";
+import { SealRuntime } from "../../src/model/runtime.js";
+import { scoreTokens } from "../../src/model/score.js";
+import { dequantizeModel } from "../../src/train/dequantize.js";
 import { readGgufTensors, type GgufTensorSummary } from "../../src/train/gguf-tensors.js";
 import { trainAdapter } from "../../src/train/train-adapter.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -43,6 +46,42 @@ describe("llama.cpp patches", () => {
     expect(a.size).toBe(120);
     for (const [name, tensor] of a) expect(tensor.checksum, name).toBe(b.get(name)?.checksum);
     expect(accumulated.finalLoss).toBe(single.finalLoss);
+  });
+
+  it("0006: a BF16 base trains (BF16 OUT_PROD, through the weight copy) and agrees with node-llama-cpp's scoring", async () => {
+    // Unpatched, the scheduler finds no CPU kernel for OUT_PROD on BF16 weights and aborts.
+    const bf16Path = await dequantizeModel(modelPath, path.join(workDir, "model-bf16.gguf"), { type: "bf16" });
+    const data = await writeJsonl(workDir, "bf16.jsonl", ZORBANIA_FACT.map((text) => ({ text })));
+    const trained = await trainAdapter({ dataPath: data, outPath: path.join(workDir, "bf16.gguf"), baseModelPath: bf16Path, learningRate: 1e-3, epochs: 10 });
+    expect(trained.finalLoss).toBeLessThan(0.3 * trained.firstLoss);
+
+    const one = await writeJsonl(workDir, "bf16-one.jsonl", [{ text: ZORBANIA_FACT[1] }]);
+    const first = await trainAdapter({ dataPath: one, outPath: path.join(workDir, "bf16-one.gguf"), baseModelPath: bf16Path, learningRate: 1e-6 });
+    await using runtime = await SealRuntime.load({ modelPath: bf16Path });
+    const context = await runtime.createContext({ exactAttention: true });
+    try {
+      const scored = await scoreTokens(context, runtime.model.tokenize(ZORBANIA_FACT[1] as string, true), 1);
+      expect(Math.abs(first.firstLoss - scored.meanNll) / scored.meanNll).toBeLessThan(0.01);
+    } finally {
+      await context.dispose();
+    }
+  });
+
+  it("0006: the backward pass through the BF16 weight copy trains like the one through the Q4_1 weights in place", async () => {
+    const data = await writeJsonl(workDir, "copy.jsonl", ZORBANIA_FACT.map((text) => ({ text })));
+    const curves: Record<string, number[]> = { on: [], off: [] };
+    for (const weightCopy of ["on", "off"] as const) {
+      await trainAdapter(
+        { dataPath: data, outPath: path.join(workDir, `copy-${weightCopy}.gguf`), baseModelPath: modelPath, learningRate: 1e-3, epochs: 3, weightCopy },
+        { onProgress: (step) => curves[weightCopy]?.push(step.loss) },
+      );
+    }
+    const [on, off] = [curves.on as number[], curves.off as number[]];
+    expect(on).toHaveLength(9);
+    expect(on[0]).toBe(off[0]); // the forward pass is the same
+    // Gradients differ by BF16 rounding of the weights and of the incoming gradient only.
+    for (const [index, loss] of on.entries()) expect(Math.abs(loss - (off[index] as number)) / (off[index] as number), `step ${index + 1}`).toBeLessThan(0.02);
+    expect(on).not.toEqual(off); // the copy was really used
   });
 
   it("0002: LoRA training fits the graph budget and trains on a single sequence of any length", async () => {

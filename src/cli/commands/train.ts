@@ -5,7 +5,7 @@ import { createProgress } from "../progress.js";
 import type { CommandContext } from "../command.js";
 
 // Flag -> trainAdapter option. Every flag is also listed in `options` below for parseArgs.
-const STRING_FLAGS = { base: "baseModelPath", "init-from": "initFrom", schedule: "schedule" } as const;
+const STRING_FLAGS = { base: "baseModelPath", "init-from": "initFrom", schedule: "schedule", "weight-copy": "weightCopy" } as const;
 const NUMBER_FLAGS = {
   epochs: "epochs",
   rank: "rank",
@@ -21,7 +21,7 @@ export const trainCommand = {
   name: "train",
   summary: "Train a LoRA adapter on JSON Lines data with the native trainer",
   usage:
-    "seal train <data.jsonl> --out <adapter.gguf> [--base <model.gguf>] [--init-from <adapter.gguf>] [--epochs N] [--rank R] [--alpha A] [--lr X] [--batch N] [--seq-len N] [--schedule constant|cosine] [--warmup N] [--seed N] [--json]",
+    "seal train <data.jsonl> --out <adapter.gguf> [--base <model.gguf>] [--init-from <adapter.gguf>] [--epochs N] [--rank R] [--alpha A] [--lr X] [--batch N] [--seq-len N] [--schedule constant|cosine] [--warmup N] [--seed N] [--weight-copy auto|on|off] [--json]",
   options: {
     out: { type: "string" },
     base: { type: "string" },
@@ -35,6 +35,7 @@ export const trainCommand = {
     schedule: { type: "string" },
     warmup: { type: "string" },
     seed: { type: "string" },
+    "weight-copy": { type: "string" },
     json: { type: "boolean" },
   },
   async run({ values, positionals, signal }: CommandContext): Promise<number> {
