@@ -42,6 +42,7 @@ interface Row {
 const work = await fs.mkdtemp(path.join(os.tmpdir(), "seal-bench-"));
 const { path: modelPath } = await ensureModel();
 const f32Path = await dequantizeModel(modelPath, path.join(resolveCacheDir(), "models", "SmolLM2-135M-Instruct.F32.gguf"));
+const bf16Path = await dequantizeModel(modelPath, path.join(resolveCacheDir(), "models", "SmolLM2-135M-Instruct.BF16.gguf"), { type: "bf16" });
 
 // Training data: SQuAD passages from the training file (never the evaluation set), two per
 // sequence so that each one fills the 256 tokens.
@@ -52,9 +53,10 @@ await fs.writeFile(data, rows.map((row) => JSON.stringify(row)).join("\n") + "\n
 const init = await createLoraAdapter({ baseModelPath: modelPath, outPath: path.join(work, "init.gguf"), rank: 16, alpha: 32, seed: 42 });
 
 const results: Row[] = [];
-async function ours(base: string, basePath: string): Promise<void> {
-  const result = await trainAdapter({ dataPath: data, outPath: path.join(work, `ours-${base}.gguf`), baseModelPath: basePath, rank: 16, alpha: 32, learningRate: 1e-4, sequenceLength: SEQ_LEN, threads: THREADS });
-  results.push({ trainer: "seal-train (ggml)", base, precision: "fp32", tokensPerSecond: result.tokensPerSecond, peakRssMB: result.peakRssBytes / 2 ** 20, firstLoss: result.firstLoss, seconds: result.seconds });
+async function ours(base: string, basePath: string, weightCopy: "on" | "off", precision: string): Promise<void> {
+  const result = await trainAdapter({ dataPath: data, outPath: path.join(work, `ours-${base}.gguf`), baseModelPath: basePath, rank: 16, alpha: 32, learningRate: 1e-4, sequenceLength: SEQ_LEN, threads: THREADS, weightCopy });
+  const label = weightCopy === "on" ? `${base} + BF16 weight copy` : base;
+  results.push({ trainer: "seal-train (ggml)", base: label, precision, tokensPerSecond: result.tokensPerSecond, peakRssMB: result.peakRssBytes / 2 ** 20, firstLoss: result.firstLoss, seconds: result.seconds });
 }
 async function peft(precision: "fp32" | "bf16"): Promise<void> {
   const out = path.join(work, `peft-${precision}.json`);
@@ -64,8 +66,12 @@ async function peft(precision: "fp32" | "bf16"): Promise<void> {
 }
 
 // One after another, never in parallel: each gets both cores.
-await ours("Q4_1", modelPath);
-await ours("F32", f32Path);
+// Mixed precision: the backward products through a weight copy (and every product of a BF16
+// base) run in BF16 with F32 accumulation, as PEFT's bf16 autocast does.
+await ours("Q4_1", modelPath, "off", "fp32");
+await ours("Q4_1", modelPath, "on", "bf16 backward");
+await ours("F32", f32Path, "off", "fp32");
+await ours("BF16", bf16Path, "on", "bf16");
 const havePeft = !values["skip-peft"] && (await fs.access(python).then(() => true, () => false));
 if (havePeft) {
   await peft("fp32");
@@ -104,12 +110,12 @@ const innerStart = Date.now();
 const inner = await trainAdapter({ dataPath: innerData, outPath: path.join(work, "inner.gguf"), baseModelPath: modelPath, epochs: 10, learningRate: 1e-3, sequenceLength: 512, threads: THREADS });
 const innerWall = (Date.now() - innerStart) / 1000;
 
-// Where the time goes: perf samples of one Q4_1 run, grouped by symbol.
+// Where the time goes: perf samples of one run on the fastest base (BF16), grouped by symbol.
 let profile: Array<{ symbol: string; percent: number }> = [];
 if (values.profile) {
   const perfData = path.join(work, "perf.data");
   const trainer = nativeBinary("seal-train");
-  await run("perf", ["record", "-e", "cpu-clock", "-F", "499", "-o", perfData, "--", trainer, "--base", modelPath, "--data", data, "--out", path.join(work, "prof.gguf"), "--seq-len", String(SEQ_LEN), "--threads", String(THREADS), "--lr", "1e-4"], { maxBuffer: 1 << 26 });
+  await run("perf", ["record", "-e", "cpu-clock", "-F", "499", "-o", perfData, "--", trainer, "--base", bf16Path, "--data", data, "--out", path.join(work, "prof.gguf"), "--seq-len", String(SEQ_LEN), "--threads", String(THREADS), "--lr", "1e-4", "--weight-copy", "on"], { maxBuffer: 1 << 26 });
   const { stdout } = await run("perf", ["report", "-i", perfData, "--stdio", "--sort", "symbol", "--percent-limit", "1"], { maxBuffer: 1 << 26 });
   profile = stdout.split("\n").map((line) => /^\s+([\d.]+)%\s+\[[.k]\]\s+(.+?)\s+-\s+-\s*$/.exec(line)).filter((match): match is RegExpExecArray => match !== null).map((match) => ({ percent: Number(match[1]), symbol: (match[2] ?? "").trim() }));
 }
@@ -134,10 +140,11 @@ const lines = [
         `  PEFT:       ${crossCheck.peft.map((loss) => loss.toFixed(2)).join(" ")}`,
       ]
     : []),
-  ...(profile.length ? ["", "perf profile of seal-train (Q4_1), symbols over 1%:", ...profile.map((entry) => `  ${entry.percent.toFixed(1).padStart(5)}%  ${entry.symbol}`)] : []),
+  ...(profile.length ? ["", "perf profile of seal-train (BF16 base, weight copy), symbols over 1%:", ...profile.map((entry) => `  ${entry.percent.toFixed(1).padStart(5)}%  ${entry.symbol}`)] : []),
 ];
 process.stdout.write(lines.join("\n") + "\n");
 await fs.mkdir("bench/results", { recursive: true });
+await fs.writeFile("bench/results/trainer.txt", lines.join("\n") + "\n");
 await fs.writeFile(
   "bench/results/trainer.json",
   JSON.stringify({ date: new Date().toISOString(), cpu: os.cpus()[0]?.model, threads: THREADS, sequenceLength: SEQ_LEN, sequences: SEQUENCES, rows: results, ratioBestOursToBestPeft: bestOurs / bestPeft, crossCheck, innerLoop: { seconds: innerWall, steps: inner.steps, tokensPerSecond: inner.tokensPerSecond }, profile }, null, 2) + "\n",
