@@ -39,7 +39,23 @@ export type SealErrorCode =
   /** The trainer failed for another reason; `context.stderr` has its log. */
   | "TRAIN_FAILED"
   /** The output folder does not exist or cannot be written. */
-  | "OUTPUT_UNWRITABLE";
+  | "OUTPUT_UNWRITABLE"
+  /** The memory database could not be opened or written (`context.path`). */
+  | "STORE_UNAVAILABLE"
+  /** An applied migration file changed since it was applied (`context.file`); the store refuses to start. */
+  | "MIGRATION_CHANGED"
+  /** A migration failed to apply; nothing of it was kept. */
+  | "MIGRATION_FAILED"
+  /** A memory's text is empty, over the size limit, or not valid UTF-8. */
+  | "MEMORY_INVALID"
+  /** No tenant was given, or the namespace is malformed. */
+  | "TENANT_INVALID"
+  /** A namespace (tenant) that does not exist was named where one must exist. */
+  | "TENANT_NOT_FOUND"
+  /** A memory id that does not exist in this tenant. */
+  | "MEMORY_NOT_FOUND"
+  /** The embedder returned vectors of the wrong size or count. */
+  | "EMBEDDING_FAILED";
 
 const marker = Symbol.for("seal-memory.error");
 

@@ -23,3 +23,11 @@ export { trainAdapter, type TrainControl } from "./train/train-adapter.js";
 export { trainAdapterOptionsSchema, type TrainAdapterOptions, type TrainProgress, type TrainResult, type TrainWarning } from "./train/train-options.js";
 export { readGgufTensors, type GgufTensorSummary } from "./train/gguf-tensors.js";
 export { dequantizeModel } from "./train/dequantize.js";
+
+export { MemoryStore, type MemoryStoreOptions } from "./memory/memory-store.js";
+export { MEMORY_KINDS, DURABILITIES, type MemoryKind, type Durability, type MemoryStatus, type MemoryRecord, type RememberInput, type RememberResult, type UpdateAction, type SearchOptions, type MemorySearchResult, type Namespace } from "./memory/memory-types.js";
+export type { UpdateRules, UpdateDecision, MemoryCandidate, SimilarMemory } from "./memory/update-rules.js";
+export { DEFAULT_MAX_TEXT_BYTES } from "./memory/validate-text.js";
+export { type TextEmbedder } from "./vector/embedder.js";
+export { HashingEmbedder } from "./vector/hashing-embedder.js";
+export { LlamaEmbedder } from "./vector/llama-embedder.js";

@@ -1,0 +1,4 @@
+// Built-in memory rules, written against the public plugin interfaces (`UpdateRules`,
+// `MemoryExtractor`) exactly as a user's own would be.
+export { statementRules } from "./statement-rules.js";
+export { parseStatement, normalizeText, type Statement } from "./statement.js";

@@ -1,0 +1,383 @@
+import type Database from "better-sqlite3";
+import { z } from "zod";
+import { statementRules } from "../../plugins/memory-rules/statement-rules.js";
+import { parseOptions } from "../config/parse-options.js";
+import { SealError } from "../errors.js";
+import { openDatabase } from "../store/database.js";
+import { listNamespaces, namespaceKey, tenantId, type Namespace } from "../store/tenants.js";
+import { writeTransaction } from "../store/write-transaction.js";
+import type { TextEmbedder } from "../vector/embedder.js";
+import { hybridSearch } from "../vector/hybrid-search.js";
+import { TenantIndex, vectorToBlob } from "../vector/tenant-index.js";
+import { MEMORY_COLUMNS, toRecords, type MemoryRow } from "./memory-rows.js";
+import { DURABILITIES, MEMORY_KINDS, type MemoryRecord, type MemorySearchResult, type RememberInput, type RememberResult, type SearchOptions } from "./memory-types.js";
+import type { SimilarMemory, UpdateDecision, UpdateRules } from "./update-rules.js";
+import { DEFAULT_MAX_TEXT_BYTES, validateMemoryText } from "./validate-text.js";
+
+const storeOptionsSchema = z
+  .object({
+    /** The SQLite file. Several processes may open the same one. */
+    path: z.string().min(1),
+    /** Turns texts into vectors. Every process must use the same one (the store records its id). */
+    embedder: z.custom<TextEmbedder>((value) => typeof (value as TextEmbedder)?.embed === "function" && Number.isInteger((value as TextEmbedder)?.dims), "an embedder with embed() and dims"),
+    /** Folder of the HNSW index files. Defaults to `<path>.index`. */
+    indexDir: z.string().min(1).optional(),
+    /** The update rules. Defaults to the built-in `statementRules` (plugins/memory-rules). */
+    rules: z.custom<UpdateRules>((value) => typeof (value as UpdateRules)?.decide === "function").optional(),
+    /** Largest memory text in UTF-8 bytes. Defaults to `8192`. */
+    maxTextBytes: z.number().int().positive().default(DEFAULT_MAX_TEXT_BYTES),
+    /** Index changes kept in memory before the index file is rewritten. Defaults to `1000`. */
+    persistEvery: z.number().int().positive().default(1000),
+    /** The clock, in ms (tests inject one). Defaults to `Date.now`. */
+    now: z.custom<() => number>((value) => typeof value === "function").optional(),
+  })
+  .strict();
+export type MemoryStoreOptions = z.input<typeof storeOptionsSchema>;
+
+const rememberSchema = z
+  .object({
+    text: z.unknown(),
+    kind: z.enum(MEMORY_KINDS).default("fact"),
+    durability: z.enum(DURABILITIES).default("unknown"),
+    confidence: z.number().min(0).max(1).default(0.7),
+    subject: z.string().min(1).max(512).optional(),
+    validFrom: z.date().optional(),
+    episodeIds: z.array(z.number().int().positive()).default([]),
+    pinned: z.boolean().default(false),
+  })
+  .strict();
+
+/** How many similar memories the update rules see. */
+const SIMILAR = 10;
+
+/**
+ * The memory core: memories in SQLite (the source of truth) with FTS5 and one HNSW index per
+ * tenant, hybrid retrieval, and add / update / reinforce / contradict decisions. Every method
+ * takes the tenant's namespace; nothing crosses tenants.
+ */
+export class MemoryStore {
+  private readonly indexes = new Map<number, TenantIndex>();
+  private readonly rules: UpdateRules;
+  private readonly now: () => number;
+  private changesSincePersist = 0;
+  private closed = false;
+
+  private constructor(
+    readonly db: Database.Database,
+    readonly embedder: TextEmbedder,
+    private readonly options: z.output<typeof storeOptionsSchema>,
+  ) {
+    this.rules = options.rules ?? statementRules;
+    this.now = options.now ?? Date.now;
+  }
+
+  static open(options: MemoryStoreOptions): MemoryStore {
+    const parsed = parseOptions(storeOptionsSchema, options, "MemoryStore.open");
+    const db = openDatabase(parsed.path);
+    try {
+      checkEmbedder(db, parsed.embedder);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new MemoryStore(db, parsed.embedder, parsed);
+  }
+
+  /** Records an interaction (raw, as it happened) and returns its id, for provenance. */
+  recordEpisode(namespace: Namespace, episode: { role: string; content: string; occurredAt?: Date }): number {
+    this.assertOpen();
+    const content = validateMemoryText(episode.content, this.options.maxTextBytes * 8);
+    return writeTransaction(this.db, () => {
+      const tenant = tenantId(this.db, namespace, { create: true, now: this.now() });
+      return Number(
+        this.db.prepare("INSERT INTO episodes (tenant_id, role, content, occurred_at, recorded_at) VALUES (?, ?, ?, ?, ?)").run(tenant, episode.role, content, episode.occurredAt?.getTime() ?? this.now(), this.now()).lastInsertRowid,
+      );
+    });
+  }
+
+  /**
+   * Adds a memory, or lets the update rules turn it into an update (the old one is superseded and
+   * its validity ends), a reinforcement (the recurrence count rises) or a recorded contradiction.
+   */
+  async remember(namespace: Namespace, input: RememberInput): Promise<RememberResult> {
+    this.assertOpen();
+    namespaceKey(namespace);
+    const parsed = parseOptions(rememberSchema, input, "remember");
+    const text = validateMemoryText(parsed.text, this.options.maxTextBytes);
+    const [vector] = await this.embedder.embed([text]);
+    if (!vector || vector.length !== this.embedder.dims) throw new SealError("EMBEDDING_FAILED", `The embedder returned no vector of ${this.embedder.dims} dimensions`);
+    const candidate = { text, kind: parsed.kind, durability: parsed.durability, ...(parsed.subject ?? this.rules.subjectOf(text) ? { subject: parsed.subject ?? this.rules.subjectOf(text) } : {}) };
+
+    // Decide outside the write lock (rules may be slow), then apply only if the memory the decision
+    // names is still active; another process may have changed it meanwhile, so decide again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const similar = this.similarTo(namespace, text, vector, candidate.subject);
+      const decision = await this.rules.decide(candidate, similar);
+      const result = writeTransaction(this.db, () => {
+        const tenant = tenantId(this.db, namespace, { create: true, now: this.now() });
+        if (decision.action !== "add") {
+          const target = this.db.prepare("SELECT status FROM memories WHERE id = ? AND tenant_id = ?").pluck().get(decision.targetId, tenant);
+          if (target !== "active") return undefined;
+        }
+        return this.apply(tenant, decision, { ...parsed, text, subject: candidate.subject, vector });
+      });
+      if (result) {
+        this.afterWrite(namespace);
+        const [memory] = this.rowsById(namespace, [result.id]);
+        return { action: decision.action, memory: memory as MemoryRecord, ...(result.relatedId !== undefined ? { relatedId: result.relatedId } : {}) };
+      }
+    }
+    throw new SealError("STORE_UNAVAILABLE", "The memory kept changing under concurrent writers; try again");
+  }
+
+  /** Hybrid retrieval (BM25 + dense, fused) over the tenant's memories valid now or `asOf`. */
+  async search(namespace: Namespace, query: string, options: SearchOptions = {}): Promise<MemorySearchResult[]> {
+    this.assertOpen();
+    const tenant = tenantId(this.db, namespace, { create: false, now: this.now() });
+    const [vector] = await this.embedder.embed([query]);
+    if (!vector) throw new SealError("EMBEDDING_FAILED", "The embedder returned no vector for the query");
+    const hits = hybridSearch(this.db, this.index(tenant), tenant, { text: query, vector }, { limit: options.limit ?? 5, ...(options.asOf ? { asOf: options.asOf.getTime() } : {}) });
+    const records = new Map(this.rowsById(namespace, hits.map((hit) => hit.id)).map((record) => [record.id, record]));
+    return hits.flatMap((hit) => {
+      const memory = records.get(hit.id);
+      if (!memory) return [];
+      const { id: _id, ...scores } = hit;
+      return [{ memory, ...scores }];
+    });
+  }
+
+  /** One memory by id, in any status (a deleted one has no text left). */
+  get(namespace: Namespace, id: number): MemoryRecord | undefined {
+    this.assertOpen();
+    tenantId(this.db, namespace, { create: false, now: this.now() });
+    return this.rowsById(namespace, [id])[0];
+  }
+
+  /** The tenant's memories in a status (active by default), oldest first. */
+  list(namespace: Namespace, options: { status?: MemoryRecord["status"]; limit?: number; offset?: number } = {}): MemoryRecord[] {
+    this.assertOpen();
+    const tenant = tenantId(this.db, namespace, { create: false, now: this.now() });
+    const rows = this.db.prepare(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE tenant_id = ? AND status = ? ORDER BY id LIMIT ? OFFSET ?`).all(tenant, options.status ?? "active", options.limit ?? -1, options.offset ?? 0) as MemoryRow[];
+    return toRecords(this.db, rows, [...namespace]);
+  }
+
+  /**
+   * Forgets a memory everywhere: its text, value and vector leave SQLite (overwritten, with
+   * secure_delete), FTS and the index file; the episodes it came from lose their content too.
+   * What remains is the row's id, status `deleted` and an audit entry without the text.
+   */
+  forget(namespace: Namespace, id: number): void {
+    this.assertOpen();
+    writeTransaction(this.db, () => {
+      const tenant = tenantId(this.db, namespace, { create: false, now: this.now() });
+      const status = this.db.prepare("SELECT status FROM memories WHERE id = ? AND tenant_id = ?").pluck().get(id, tenant) as string | undefined;
+      if (status === undefined) throw new SealError("MEMORY_NOT_FOUND", `No memory ${id} in namespace "${namespaceKey(namespace)}"`, { context: { id } });
+      if (status === "deleted") return;
+      this.eraseMemory(tenant, id);
+    });
+    this.afterWrite(namespace, { persistNow: true });
+    // Move the erased pages out of the WAL into the (secure_delete) database file.
+    this.db.pragma("wal_checkpoint(TRUNCATE)");
+  }
+
+  /** Every namespace that has memories or episodes. */
+  listNamespaces(): string[][] {
+    this.assertOpen();
+    return listNamespaces(this.db);
+  }
+
+  /** The audit trail of one memory, oldest first (never contains memory text). */
+  history(namespace: Namespace, id: number): Array<{ action: string; at: Date; detail: Record<string, unknown> }> {
+    const tenant = tenantId(this.db, namespace, { create: false, now: this.now() });
+    return (this.db.prepare("SELECT action, at, detail FROM audit_log WHERE tenant_id = ? AND memory_id = ? ORDER BY id").all(tenant, id) as Array<{ action: string; at: number; detail: string | null }>).map((row) => ({
+      action: row.action,
+      at: new Date(row.at),
+      detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : {},
+    }));
+  }
+
+  /** Writes the index files of every tenant touched. */
+  flush(): void {
+    for (const index of this.indexes.values()) index.persist();
+    this.changesSincePersist = 0;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.db.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Key-value writes for the LangGraph store: the tenant's active item `key` is replaced. */
+  async putItem(namespace: Namespace, key: string, value: Record<string, unknown>, text: string): Promise<MemoryRecord> {
+    this.assertOpen();
+    const valid = validateMemoryText(text, this.options.maxTextBytes);
+    const [vector] = await this.embedder.embed([valid]);
+    if (!vector) throw new SealError("EMBEDDING_FAILED", "The embedder returned no vector");
+    const id = writeTransaction(this.db, () => {
+      const tenant = tenantId(this.db, namespace, { create: true, now: this.now() });
+      const previous = this.db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND item_key = ? AND status = 'active'").pluck().get(tenant, key) as number | undefined;
+      const written = this.insertMemory(tenant, { text: valid, kind: "fact", durability: "unknown", confidence: 1, subject: undefined, episodeIds: [], pinned: false, vector, key: previous === undefined ? key : null, value }, "add");
+      if (previous !== undefined) {
+        this.supersede(tenant, previous, written);
+        this.db.prepare("UPDATE memories SET item_key = ? WHERE id = ?").run(key, written);
+      }
+      return written;
+    });
+    this.afterWrite(namespace);
+    return this.rowsById(namespace, [id])[0] as MemoryRecord;
+  }
+
+  getItem(namespace: Namespace, key: string): MemoryRecord | undefined {
+    this.assertOpen();
+    const tenant = this.db.prepare("SELECT id FROM tenants WHERE namespace = ?").pluck().get(namespaceKey(namespace)) as number | undefined;
+    if (tenant === undefined) return undefined;
+    const rows = this.db.prepare(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE tenant_id = ? AND item_key = ? AND status = 'active'`).all(tenant, key) as MemoryRow[];
+    return toRecords(this.db, rows, [...namespace])[0];
+  }
+
+  deleteItem(namespace: Namespace, key: string): void {
+    const item = this.getItem(namespace, key);
+    if (item) this.forget(namespace, item.id);
+  }
+
+  private apply(tenant: number, decision: UpdateDecision, input: InsertInput): { id: number; relatedId?: number } {
+    switch (decision.action) {
+      case "add":
+        return { id: this.insertMemory(tenant, input, "add", decision.reason) };
+      case "reinforce": {
+        this.db.prepare("UPDATE memories SET recurrence = recurrence + 1, confidence = MAX(confidence, ?) WHERE id = ?").run(input.confidence, decision.targetId);
+        this.linkEpisodes(decision.targetId, input.episodeIds);
+        this.audit(tenant, decision.targetId, "reinforce", { reason: decision.reason });
+        return { id: decision.targetId };
+      }
+      case "update": {
+        const id = this.insertMemory(tenant, input, "update", decision.reason);
+        this.supersede(tenant, decision.targetId, id);
+        return { id, relatedId: decision.targetId };
+      }
+      case "contradict": {
+        const id = this.insertMemory(tenant, input, "contradict", decision.reason);
+        this.db.prepare("INSERT INTO contradictions (tenant_id, memory_id, conflicts_with, recorded_at) VALUES (?, ?, ?, ?)").run(tenant, id, decision.targetId, this.now());
+        this.audit(tenant, decision.targetId, "contradicted", { by: id });
+        return { id, relatedId: decision.targetId };
+      }
+    }
+  }
+
+  private insertMemory(tenant: number, input: InsertInput, action: string, reason?: string): number {
+    const now = this.now();
+    const id = Number(
+      this.db
+        .prepare("INSERT INTO memories (tenant_id, item_key, text, value_json, subject, kind, durability, confidence, pinned, status, valid_from, recorded_at, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)")
+        .run(tenant, input.key ?? null, input.text, input.value ? JSON.stringify(input.value) : null, input.subject ?? null, input.kind, input.durability, input.confidence, input.pinned ? 1 : 0, input.validFrom?.getTime() ?? now, now, vectorToBlob(input.vector)).lastInsertRowid,
+    );
+    this.db.prepare("INSERT INTO memories_fts (rowid, text) VALUES (?, ?)").run(id, input.text);
+    this.db.prepare("INSERT INTO vector_log (tenant_id, memory_id, op) VALUES (?, ?, 'add')").run(tenant, id);
+    this.linkEpisodes(id, input.episodeIds);
+    this.audit(tenant, id, action, reason ? { reason } : {});
+    return id;
+  }
+
+  /** The old memory stops being valid when the new one starts; history keeps both. */
+  private supersede(tenant: number, oldId: number, newId: number): void {
+    const validFrom = this.db.prepare("SELECT valid_from FROM memories WHERE id = ?").pluck().get(newId) as number;
+    this.db.prepare("UPDATE memories SET status = 'superseded', valid_to = ?, retired_at = ?, superseded_by = ?, item_key = NULL WHERE id = ?").run(validFrom, this.now(), newId, oldId);
+    this.db.prepare("INSERT INTO vector_log (tenant_id, memory_id, op) VALUES (?, ?, 'retire')").run(tenant, oldId);
+    this.audit(tenant, oldId, "superseded", { by: newId });
+  }
+
+  private eraseMemory(tenant: number, id: number): void {
+    const episodes = this.db.prepare("SELECT episode_id FROM memory_episodes WHERE memory_id = ?").pluck().all(id) as number[];
+    this.db.prepare("UPDATE memories SET text = NULL, value_json = NULL, subject = NULL, embedding = NULL, item_key = NULL, status = 'deleted', retired_at = ?, valid_to = COALESCE(valid_to, ?) WHERE id = ?").run(this.now(), this.now(), id);
+    this.db.prepare("DELETE FROM memories_fts WHERE rowid = ?").run(id);
+    for (const episode of episodes) this.db.prepare("UPDATE episodes SET content = NULL WHERE id = ? AND tenant_id = ?").run(episode, tenant);
+    this.db.prepare("INSERT INTO vector_log (tenant_id, memory_id, op) VALUES (?, ?, 'delete')").run(tenant, id);
+    this.audit(tenant, id, "delete", { episodesCleared: episodes.length });
+  }
+
+  private linkEpisodes(memoryId: number, episodeIds: number[]): void {
+    for (const episode of episodeIds) this.db.prepare("INSERT OR IGNORE INTO memory_episodes (memory_id, episode_id) VALUES (?, ?)").run(memoryId, episode);
+  }
+
+  private audit(tenant: number, memoryId: number, action: string, detail: Record<string, unknown>): void {
+    this.db.prepare("INSERT INTO audit_log (tenant_id, memory_id, action, detail, at) VALUES (?, ?, ?, ?, ?)").run(tenant, memoryId, action, JSON.stringify(detail), this.now());
+  }
+
+  /** Same-subject memories first, then the hybrid neighbours: what the rules compare against. */
+  private similarTo(namespace: Namespace, text: string, vector: Float32Array, subject: string | undefined): SimilarMemory[] {
+    const tenant = this.db.prepare("SELECT id FROM tenants WHERE namespace = ?").pluck().get(namespaceKey(namespace)) as number | undefined;
+    if (tenant === undefined) return [];
+    const ids = new Map<number, number | undefined>();
+    if (subject) for (const id of this.db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND subject = ? AND status = 'active' ORDER BY id DESC LIMIT ?").pluck().all(tenant, subject, SIMILAR) as number[]) ids.set(id, undefined);
+    for (const hit of hybridSearch(this.db, this.index(tenant), tenant, { text, vector }, { limit: SIMILAR })) if (!ids.has(hit.id)) ids.set(hit.id, hit.similarity);
+    return this.rowsById(namespace, [...ids.keys()].slice(0, SIMILAR)).map((memory) => ({
+      id: memory.id,
+      text: memory.text,
+      ...(memory.subject ? { subject: memory.subject } : {}),
+      kind: memory.kind,
+      recurrence: memory.recurrence,
+      ...(ids.get(memory.id) !== undefined ? { similarity: ids.get(memory.id) as number } : {}),
+    }));
+  }
+
+  private rowsById(namespace: Namespace, ids: number[]): MemoryRecord[] {
+    if (ids.length === 0) return [];
+    const rows = this.db.prepare(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE id IN (${ids.map(() => "?").join(",")}) AND tenant_id = (SELECT id FROM tenants WHERE namespace = ?)`).all(...ids, namespaceKey(namespace)) as MemoryRow[];
+    const byId = new Map(toRecords(this.db, rows, [...namespace]).map((record) => [record.id, record]));
+    return ids.flatMap((id) => (byId.has(id) ? [byId.get(id) as MemoryRecord] : []));
+  }
+
+  /** The tenant's index, opened (or rebuilt) on first use and brought up to date with the log. */
+  private index(tenant: number): TenantIndex {
+    let index = this.indexes.get(tenant);
+    if (!index) {
+      index = TenantIndex.open(this.db, tenant, this.embedder.dims, this.options.indexDir ?? `${this.options.path}.index`);
+      this.indexes.set(tenant, index);
+    } else index.sync();
+    return index;
+  }
+
+  private afterWrite(namespace: Namespace, options: { persistNow?: boolean } = {}): void {
+    const tenant = this.db.prepare("SELECT id FROM tenants WHERE namespace = ?").pluck().get(namespaceKey(namespace)) as number;
+    const index = this.index(tenant);
+    if (options.persistNow) index.persist();
+    if (++this.changesSincePersist >= this.options.persistEvery) this.flush();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new SealError("DISPOSED", "This MemoryStore is closed");
+  }
+}
+
+interface InsertInput {
+  text: string;
+  kind: MemoryRecord["kind"];
+  durability: MemoryRecord["durability"];
+  confidence: number;
+  subject: string | undefined;
+  validFrom?: Date;
+  episodeIds: number[];
+  pinned: boolean;
+  vector: Float32Array;
+  key?: string | null;
+  value?: Record<string, unknown>;
+}
+
+/** The first embedder to write decides the store's vectors; another one is refused, not mixed in. */
+function checkEmbedder(db: Database.Database, embedder: TextEmbedder): void {
+  const wanted = `${embedder.id}:${embedder.dims}`;
+  db.prepare("INSERT OR IGNORE INTO store_settings (name, value) VALUES ('embedder', ?)").run(wanted);
+  const recorded = db.prepare("SELECT value FROM store_settings WHERE name = 'embedder'").pluck().get() as string;
+  if (recorded !== wanted) {
+    throw new SealError("INVALID_OPTIONS", `This memory store was written with embedder ${recorded}, not ${wanted}`, {
+      hint: "Open it with the same embedder; vectors from different models cannot be compared.",
+      context: { recorded, given: wanted },
+    });
+  }
+}

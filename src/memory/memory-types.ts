@@ -1,0 +1,78 @@
+import type { Namespace } from "../store/tenants.js";
+
+export const MEMORY_KINDS = ["fact", "preference", "procedure", "event"] as const;
+export const DURABILITIES = ["volatile", "durable", "unknown"] as const;
+export type MemoryKind = (typeof MEMORY_KINDS)[number];
+export type Durability = (typeof DURABILITIES)[number];
+export type MemoryStatus = "active" | "superseded" | "deleted" | "baked";
+
+/** A memory as stored. Times are Dates; `validTo`/`retiredAt` are absent while it still holds. */
+export interface MemoryRecord {
+  id: number;
+  namespace: string[];
+  text: string;
+  /** The LangGraph store key and value, for memories written through `SealStore`. */
+  key?: string;
+  value?: Record<string, unknown>;
+  subject?: string;
+  kind: MemoryKind;
+  durability: Durability;
+  confidence: number;
+  recurrence: number;
+  pinned: boolean;
+  status: MemoryStatus;
+  validFrom: Date;
+  validTo?: Date;
+  recordedAt: Date;
+  retiredAt?: Date;
+  supersededBy?: number;
+  /** Provenance: the episodes this memory came from. */
+  episodeIds: number[];
+}
+
+export interface RememberInput {
+  text: string;
+  /** Defaults to `"fact"`. */
+  kind?: MemoryKind;
+  /** Defaults to `"unknown"`. */
+  durability?: Durability;
+  /** 0..1. Defaults to `0.7`. */
+  confidence?: number;
+  /** What the memory is about; the update rules derive it from the text when absent. */
+  subject?: string;
+  /** When it became true. Defaults to now. */
+  validFrom?: Date;
+  /** Episodes it came from. */
+  episodeIds?: number[];
+  pinned?: boolean;
+}
+
+export type UpdateAction = "add" | "update" | "reinforce" | "contradict";
+
+export interface RememberResult {
+  action: UpdateAction;
+  /** The memory written (add, update, contradict) or reinforced. */
+  memory: MemoryRecord;
+  /** update: the superseded memory; contradict: the one it conflicts with. */
+  relatedId?: number;
+}
+
+export interface SearchOptions {
+  /** Defaults to `5`. */
+  limit?: number;
+  /** Search what was valid at this time instead of now (superseded memories included then). */
+  asOf?: Date;
+}
+
+export interface MemorySearchResult {
+  memory: MemoryRecord;
+  /** Reciprocal-rank-fusion score (higher is better). */
+  score: number;
+  /** 1-based ranks in each retriever, when it found the memory. */
+  bm25Rank?: number;
+  denseRank?: number;
+  /** Cosine similarity from the dense retriever. */
+  similarity?: number;
+}
+
+export type { Namespace };

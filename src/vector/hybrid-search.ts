@@ -1,0 +1,58 @@
+import type Database from "better-sqlite3";
+import { validityCondition } from "../memory/memory-rows.js";
+import { ftsQuery } from "./fts-query.js";
+import type { TenantIndex } from "./tenant-index.js";
+
+export interface HybridHit {
+  id: number;
+  score: number;
+  bm25Rank?: number;
+  denseRank?: number;
+  similarity?: number;
+}
+
+/** Reciprocal rank fusion's constant: 60, as in Cormack et al. (2009). */
+const RRF_K = 60;
+
+/**
+ * BM25 (SQLite FTS5) and dense (HNSW) results for one tenant, each filtered to the memories valid
+ * now (or at `asOf`), fused by reciprocal rank. Each retriever contributes up to `depth` results.
+ */
+export function hybridSearch(db: Database.Database, index: TenantIndex, tenantId: number, query: { text: string; vector: Float32Array }, options: { limit: number; asOf?: number }): HybridHit[] {
+  const depth = Math.max(20, options.limit * 4);
+  const validity = validityCondition(options.asOf);
+  const hits = new Map<number, HybridHit>();
+  const hit = (id: number): HybridHit => {
+    let entry = hits.get(id);
+    if (!entry) hits.set(id, (entry = { id, score: 0 }));
+    return entry;
+  };
+
+  const match = ftsQuery(query.text);
+  if (match) {
+    const lexical = db
+      .prepare(`SELECT m.id FROM memories_fts JOIN memories m ON m.id = memories_fts.rowid WHERE memories_fts MATCH ? AND m.tenant_id = ? AND ${validity.sql} ORDER BY bm25(memories_fts) LIMIT ?`)
+      .pluck()
+      .all(match, tenantId, ...validity.params, depth) as number[];
+    lexical.forEach((id, rank) => {
+      const entry = hit(id);
+      entry.bm25Rank = rank + 1;
+      entry.score += 1 / (RRF_K + rank + 1);
+    });
+  }
+
+  // Present: every live vector that is not retired. Past: exactly the ids SQLite says were valid.
+  let allow: (id: number) => boolean = (id) => !index.retired.has(id);
+  if (options.asOf !== undefined) {
+    const valid = new Set(db.prepare(`SELECT m.id FROM memories m WHERE m.tenant_id = ? AND ${validity.sql}`).pluck().all(tenantId, ...validity.params) as number[]);
+    allow = (id) => valid.has(id);
+  }
+  index.search(query.vector, depth, allow).forEach((neighbour, rank) => {
+    const entry = hit(neighbour.id);
+    entry.denseRank = rank + 1;
+    entry.similarity = 1 - neighbour.distance;
+    entry.score += 1 / (RRF_K + rank + 1);
+  });
+
+  return [...hits.values()].sort((a, b) => b.score - a.score || a.id - b.id).slice(0, options.limit);
+}

@@ -1,0 +1,164 @@
+import fs from "node:fs";
+import path from "node:path";
+import type Database from "better-sqlite3";
+import hnswlib from "hnswlib-node";
+
+const { HierarchicalNSW } = hnswlib;
+type Hnsw = InstanceType<typeof HierarchicalNSW>;
+
+const M = 16;
+const EF_CONSTRUCTION = 200;
+const SEED = 100;
+
+export interface VectorHit {
+  id: number;
+  /** Cosine distance (0 = same direction). */
+  distance: number;
+}
+
+/** Float32 vector <-> SQLite BLOB. */
+export const vectorToBlob = (vector: Float32Array): Buffer => Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+export const blobToVector = (blob: Buffer): Float32Array => new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+
+/**
+ * One tenant's HNSW index (hnswlib), labels = memory row ids. SQLite is the source of truth: the
+ * index follows `vector_log`, and is rebuilt from the stored embeddings whenever its file is
+ * missing, unreadable, of another size, or ahead of the log (out of step). Separate indexes per
+ * tenant mean a search can only ever reach its own tenant's vectors.
+ */
+export class TenantIndex {
+  /** Memory ids in the index and not deleted. */
+  private readonly labels = new Set<number>();
+  /** Superseded memories: kept for `asOf` searches, filtered out of searches of the present. */
+  readonly retired = new Set<number>();
+  private hnsw: Hnsw;
+  private seq = 0;
+  private dirty = false;
+
+  private constructor(
+    private readonly db: Database.Database,
+    readonly tenantId: number,
+    private readonly dims: number,
+    private readonly dir: string | undefined,
+  ) {
+    this.hnsw = new HierarchicalNSW("cosine", dims);
+  }
+
+  /** Loads the newest index file for the tenant, or rebuilds it from SQLite; then catches up. */
+  static open(db: Database.Database, tenantId: number, dims: number, dir: string | undefined): TenantIndex {
+    const index = new TenantIndex(db, tenantId, dims, dir);
+    if (!index.load()) index.rebuild();
+    index.sync();
+    return index;
+  }
+
+  /** Replays the log entries committed since this index last looked (by any process). */
+  sync(): void {
+    const rows = this.db.prepare("SELECT seq, memory_id AS id, op FROM vector_log WHERE tenant_id = ? AND seq > ? ORDER BY seq").all(this.tenantId, this.seq) as Array<{ seq: number; id: number; op: string }>;
+    if (rows.length === 0) return;
+    const embedding = this.db.prepare("SELECT embedding FROM memories WHERE id = ? AND tenant_id = ? AND status != 'deleted'").pluck();
+    for (const row of rows) {
+      if (row.op === "add") {
+        const blob = embedding.get(row.id, this.tenantId) as Buffer | null | undefined;
+        if (blob && !this.labels.has(row.id)) this.add(row.id, blobToVector(blob));
+      } else if (row.op === "retire") {
+        this.retired.add(row.id);
+      } else {
+        this.remove(row.id);
+      }
+      this.seq = row.seq;
+    }
+    this.dirty = true;
+  }
+
+  /** Nearest neighbours among the ids `allow` accepts. */
+  search(vector: Float32Array, k: number, allow: (id: number) => boolean): VectorHit[] {
+    if (this.labels.size === 0 || k <= 0) return [];
+    this.hnsw.setEf(Math.max(64, 2 * k));
+    const result = this.hnsw.searchKnn(Array.from(vector), Math.min(k, this.labels.size), (label: number) => this.labels.has(label) && allow(label));
+    return result.neighbors.map((id, index) => ({ id, distance: result.distances[index] as number }));
+  }
+
+  get size(): number {
+    return this.labels.size;
+  }
+
+  /** Writes the index under a name carrying its log position (temporary name, then rename). */
+  persist(): void {
+    if (!this.dir || !this.dirty) return;
+    fs.mkdirSync(this.dir, { recursive: true });
+    const final = path.join(this.dir, `tenant-${this.tenantId}.seq-${this.seq}.hnsw`);
+    const temporary = `${final}.${process.pid}.tmp`;
+    this.hnsw.writeIndexSync(temporary);
+    fs.renameSync(temporary, final);
+    for (const file of this.files()) if (file.path !== final) fs.rmSync(file.path, { force: true });
+    this.dirty = false;
+  }
+
+  private files(): Array<{ path: string; seq: number }> {
+    if (!this.dir || !fs.existsSync(this.dir)) return [];
+    const pattern = new RegExp(`^tenant-${this.tenantId}\\.seq-(\\d+)\\.hnsw$`);
+    return fs
+      .readdirSync(this.dir)
+      .map((name) => ({ name, match: pattern.exec(name) }))
+      .filter((entry) => entry.match)
+      .map((entry) => ({ path: path.join(this.dir as string, entry.name), seq: Number(entry.match?.[1]) }))
+      .sort((a, b) => b.seq - a.seq);
+  }
+
+  private load(): boolean {
+    const newest = this.files()[0];
+    if (!newest) return false;
+    const logEnd = Number(this.db.prepare("SELECT COALESCE(MAX(seq), 0) FROM vector_log WHERE tenant_id = ?").pluck().get(this.tenantId));
+    if (newest.seq > logEnd) return false; // ahead of SQLite: the database was restored or replaced
+    try {
+      const hnsw = new HierarchicalNSW("cosine", this.dims);
+      hnsw.readIndexSync(newest.path, true);
+      if (hnsw.getNumDimensions() !== this.dims) return false;
+      this.hnsw = hnsw;
+    } catch {
+      return false; // unreadable: rebuild
+    }
+    // The file holds vectors and labels only; which labels are live or retired comes from SQLite
+    // as of the file's position, then the log replays the rest.
+    const alive = this.db.prepare("SELECT id, status FROM memories WHERE tenant_id = ? AND id IN (SELECT memory_id FROM vector_log WHERE tenant_id = ? AND seq <= ? AND op = 'add')").all(this.tenantId, this.tenantId, newest.seq) as Array<{ id: number; status: string }>;
+    const inFile = new Set(this.hnsw.getIdsList());
+    for (const row of alive) {
+      if (!inFile.has(row.id)) return false; // the file misses a vector it should hold
+      if (row.status !== "deleted") this.labels.add(row.id);
+    }
+    for (const row of alive) if (row.status === "superseded") this.retired.add(row.id);
+    this.seq = newest.seq;
+    return true;
+  }
+
+  private rebuild(): void {
+    const rows = this.db.prepare("SELECT id, status, embedding FROM memories WHERE tenant_id = ? AND status != 'deleted' AND embedding IS NOT NULL").all(this.tenantId) as Array<{ id: number; status: string; embedding: Buffer }>;
+    this.seq = Number(this.db.prepare("SELECT COALESCE(MAX(seq), 0) FROM vector_log WHERE tenant_id = ?").pluck().get(this.tenantId));
+    this.hnsw = new HierarchicalNSW("cosine", this.dims);
+    this.hnsw.initIndex({ maxElements: Math.max(1024, Math.ceil(rows.length * 1.25)), m: M, efConstruction: EF_CONSTRUCTION, randomSeed: SEED, allowReplaceDeleted: true });
+    this.labels.clear();
+    this.retired.clear();
+    for (const row of rows) {
+      this.add(row.id, blobToVector(row.embedding));
+      if (row.status === "superseded") this.retired.add(row.id);
+    }
+    this.dirty = true;
+  }
+
+  private add(id: number, vector: Float32Array): void {
+    if (this.hnsw.getCurrentCount() >= this.hnsw.getMaxElements()) this.hnsw.resizeIndex(Math.ceil(this.hnsw.getMaxElements() * 1.5) + 1024);
+    this.hnsw.addPoint(Array.from(vector), id, true);
+    this.labels.add(id);
+  }
+
+  /** Deletes a vector: overwritten first (so the file no longer holds it), then marked deleted. */
+  private remove(id: number): void {
+    if (!this.labels.delete(id)) return;
+    this.retired.delete(id);
+    const scrub = new Array<number>(this.dims).fill(0);
+    scrub[0] = 1;
+    this.hnsw.addPoint(scrub, id);
+    this.hnsw.markDelete(id);
+  }
+}
