@@ -2,3 +2,5 @@
 // `MemoryExtractor`) exactly as a user's own would be.
 export { statementRules } from "./statement-rules.js";
 export { parseStatement, normalizeText, type Statement } from "./statement.js";
+export { sentenceExtractor } from "./sentence-extractor.js";
+export { modelExtractor } from "./model-extractor.js";
