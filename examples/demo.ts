@@ -2,12 +2,15 @@
 //   1. fetch (or reuse) SmolLM2-135M-Instruct and load it once;
 //   2. a LangChain agent (createAgent) with one tool: the model calls it and answers with its result;
 //   3. a fact trained into a LoRA adapter by the native trainer, and the adapter switched in and
-//      out of the running model: with it the model answers without the fact in its context.
-// Memory and consolidation join this demo as they are built.
+//      out of the running model: with it the model answers without the fact in its context;
+//   4. memory across sessions (examples/agent-memory.ts): an agent with the memory middleware
+//      learns about the user in one session and answers from memory in the next.
+// Consolidation joins this demo as it is built.
 import path from "node:path";
 import { createAgent, tool } from "langchain";
 import { z } from "zod";
 import fs from "node:fs/promises";
+import { runAgentMemoryExample } from "./agent-memory.js";
 import { ChatSealLlama, ensureModel, resolveCacheDir, SealRuntime, scoreContinuation, trainAdapter, versionedAdapterFileName } from "../src/index.js";
 
 const log = (text: string) => process.stdout.write(`${text}\n`);
@@ -81,4 +84,13 @@ await ask("with the adapter");
 await chat.setAdapters([]);
 await ask("adapter off again");
 await fs.rm(trained.path, { force: true });
+
+log("\n== 3. Memory across sessions ==");
+started = Date.now();
+const memoryDb = path.join(demoDir, `agent-memory-${Date.now()}.db`);
+const recall = await runAgentMemoryExample({ runtime, dbPath: memoryDb, log });
+log(`  ${recall.answer.includes("Lisbon") ? "recalled across sessions" : "the model did not use the memory this time"} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+await fs.rm(memoryDb, { force: true });
+await fs.rm(`${memoryDb}.index`, { recursive: true, force: true });
+for (const suffix of ["-wal", "-shm"]) await fs.rm(`${memoryDb}${suffix}`, { force: true });
 log("\nDone.");
