@@ -74,7 +74,8 @@ export class TenantIndex {
   /** Nearest neighbours among the ids `allow` accepts. */
   search(vector: Float32Array, k: number, allow: (id: number) => boolean): VectorHit[] {
     if (this.labels.size === 0 || k <= 0) return [];
-    this.hnsw.setEf(Math.max(64, 2 * k));
+    // ef: the candidate list. 64 gave recall@10 0.83 on clustered vectors; bench/retrieval measures this.
+    this.hnsw.setEf(Math.max(128, 4 * k));
     const result = this.hnsw.searchKnn(Array.from(vector), Math.min(k, this.labels.size), (label: number) => this.labels.has(label) && allow(label));
     return result.neighbors.map((id, index) => ({ id, distance: result.distances[index] as number }));
   }
