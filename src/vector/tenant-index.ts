@@ -86,13 +86,18 @@ export class TenantIndex {
 
   /** Writes the index under a name carrying its log position (temporary name, then rename). */
   persist(): void {
-    if (!this.dir || !this.dirty) return;
+    if (!this.dir) return;
+    this.sync(); // never write a file older than the log: another process may have deleted since
+    if (!this.dirty) return;
+    // Another process may have written a newer file meanwhile: keep theirs, and only ever remove
+    // older ones, so the newest file on disk is always the most up to date.
+    if (this.files().some((file) => file.seq > this.seq)) return;
     fs.mkdirSync(this.dir, { recursive: true });
     const final = path.join(this.dir, `tenant-${this.tenantId}.seq-${this.seq}.hnsw`);
     const temporary = `${final}.${process.pid}.tmp`;
     this.hnsw.writeIndexSync(temporary);
     fs.renameSync(temporary, final);
-    for (const file of this.files()) if (file.path !== final) fs.rmSync(file.path, { force: true });
+    for (const file of this.files()) if (file.seq < this.seq) fs.rmSync(file.path, { force: true });
     this.dirty = false;
   }
 
@@ -127,6 +132,7 @@ export class TenantIndex {
     for (const row of alive) {
       if (!inFile.has(row.id)) return false; // the file misses a vector it should hold
       if (row.status !== "deleted") this.labels.add(row.id);
+      else if (this.scrub(row.id)) this.dirty = true; // deleted after this file was written
     }
     for (const row of alive) if (row.status === "superseded") this.retired.add(row.id);
     this.seq = newest.seq;
@@ -157,9 +163,19 @@ export class TenantIndex {
   private remove(id: number): void {
     if (!this.labels.delete(id)) return;
     this.retired.delete(id);
-    const scrub = new Array<number>(this.dims).fill(0);
-    scrub[0] = 1;
-    this.hnsw.addPoint(scrub, id);
+    this.scrub(id);
+  }
+
+  /** Overwrites and marks deleted; false when hnswlib already had it marked (scrubbed back then). */
+  private scrub(id: number): boolean {
+    const placeholder = new Array<number>(this.dims).fill(0);
+    placeholder[0] = 1;
+    try {
+      this.hnsw.addPoint(placeholder, id); // throws for an element already marked deleted
+    } catch {
+      return false;
+    }
     this.hnsw.markDelete(id);
+    return true;
   }
 }
