@@ -1,12 +1,13 @@
 // bench/retrieval: how fast and how good is the memory core's retrieval?
 //
 //   node dist/bench/retrieval.js [--sizes 10000,100000] [--queries 500] [--squad-questions 2] [--skip-squad]
+//                                [--embedders hashing,minilm,smollm2]
 //
 // 1. Scale (synthetic 384-dimensional vectors in 64 clusters, random texts): p50/p99 latency of
 //    the dense HNSW search and of the full hybrid search (FTS5 + HNSW + fusion), and the dense
 //    recall@10 against exact (brute-force) search, at each size.
-// 2. Write throughput of remember(): with the hashing embedder (no model) and with the default
-//    model's embeddings.
+// 2. Write throughput of remember(): with the hashing embedder (no model), the default embedding
+//    model (all-MiniLM-L6-v2) and the chat model's own embeddings (SmolLM2-135M).
 // 3. SQuAD question -> passage recall@5 (train-passages.jsonl, never the evaluation set) for each
 //    embedding option, dense alone and fused with BM25.
 // Prints a table and writes bench/results/retrieval.{json,txt}.
@@ -26,7 +27,7 @@ import { hybridSearch } from "../src/vector/hybrid-search.js";
 import { LlamaEmbedder } from "../src/vector/llama-embedder.js";
 import { TenantIndex, vectorToBlob } from "../src/vector/tenant-index.js";
 
-const { values } = parseArgs({ options: { sizes: { type: "string", default: "10000,100000" }, queries: { type: "string", default: "500" }, "squad-questions": { type: "string", default: "2" }, "skip-squad": { type: "boolean" } } });
+const { values } = parseArgs({ options: { sizes: { type: "string", default: "10000,100000" }, queries: { type: "string", default: "500" }, "squad-questions": { type: "string", default: "2" }, "skip-squad": { type: "boolean" }, embedders: { type: "string", default: "hashing,minilm,smollm2" } } });
 const SIZES = values.sizes.split(",").map(Number);
 const QUERIES = Number(values.queries);
 const DIMS = 384;
@@ -117,15 +118,21 @@ for (const size of SIZES) {
 }
 
 // ---- 2. write throughput ----
-const { path: modelPath } = await ensureModel();
-const runtime = await SealRuntime.load({ modelPath });
-const llamaEmbedder = new LlamaEmbedder(runtime);
+const wanted = new Set(values.embedders.split(","));
+const embedders: TextEmbedder[] = [];
+if (wanted.has("hashing")) embedders.push(new HashingEmbedder({ dims: DIMS }));
+const llamaEmbedders: LlamaEmbedder[] = [];
+if (wanted.has("minilm")) llamaEmbedders.push(await LlamaEmbedder.loadDefault());
+if (wanted.has("smollm2")) llamaEmbedders.push(new LlamaEmbedder(await SealRuntime.load({ modelPath: (await ensureModel()).path })));
+embedders.push(...llamaEmbedders);
 const sentences = (await fs.readFile(path.resolve("../shared/data/squad-seal/train-passages.jsonl"), "utf8"))
   .split("\n")
   .filter(Boolean)
   .map((line) => JSON.parse(line) as { id: string; context: string; questions: Array<{ question: string }> });
 const writes: Array<{ embedder: string; count: number; perSecond: number }> = [];
-for (const [name, embedder, count] of [["hashing (no model)", new HashingEmbedder({ dims: DIMS }), 2000], [llamaEmbedder.id, llamaEmbedder, 200]] as const) {
+for (const embedder of embedders) {
+  const name = embedder instanceof HashingEmbedder ? "hashing (no model)" : embedder.id;
+  const count = embedder instanceof HashingEmbedder ? 2000 : 200;
   const store = MemoryStore.open({ path: path.join(work, `writes-${writes.length}.db`), embedder, rules: addAlways });
   const started = performance.now();
   for (let i = 0; i < count; i++) await store.remember(["bench"], { text: (sentences[i % sentences.length]?.context ?? "").split(". ")[0] + ` (${i})` });
@@ -139,7 +146,7 @@ const squad: SquadRow[] = [];
 if (!values["skip-squad"]) {
   const perPassage = Number(values["squad-questions"]);
   const questions = sentences.flatMap((passage) => passage.questions.slice(0, perPassage).map((question) => ({ question: question.question, passage: passage.id })));
-  for (const embedder of [new HashingEmbedder({ dims: DIMS }), llamaEmbedder] as TextEmbedder[]) {
+  for (const embedder of embedders) {
     const store = MemoryStore.open({ path: path.join(work, `squad-${squad.length}.db`), embedder, rules: addAlways });
     const idOf = new Map<number, string>();
     const started = performance.now();
@@ -165,8 +172,10 @@ if (!values["skip-squad"]) {
     store.close();
   }
 }
-await llamaEmbedder.dispose();
-await runtime.dispose();
+for (const embedder of llamaEmbedders) {
+  await embedder.dispose();
+  await embedder.runtime.dispose();
+}
 
 print(`bench/retrieval on ${os.cpus()[0]?.model ?? "cpu"}, ${os.availableParallelism()} CPUs, ${QUERIES} queries per size`);
 print();

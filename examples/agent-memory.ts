@@ -22,7 +22,8 @@ export interface AgentMemoryExampleResult {
 export async function runAgentMemoryExample(options: { runtime: SealRuntime; dbPath: string; log?: (line: string) => void }): Promise<AgentMemoryExampleResult> {
   const log = options.log ?? (() => {});
   const user = ["user-priya"];
-  const embedder = new LlamaEmbedder(options.runtime);
+  // The default embedding model (all-MiniLM-L6-v2, fetched and verified by `seal model pull`).
+  const embedder = await LlamaEmbedder.loadDefault();
   const chat = new ChatSealLlama({ runtime: options.runtime, maxTokens: 40 });
   try {
     // Session 1

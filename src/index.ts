@@ -5,6 +5,8 @@ export { resolveCacheDir, resolveModelsDir } from "./config/paths.js";
 
 export { DEFAULT_MODEL } from "./model/default-model.js";
 export { ensureModel, type EnsureModelOptions, type EnsureModelControl } from "./model/pull/ensure-model.js";
+export { EMBEDDING_MODEL } from "./model/embedding-model.js";
+export { ensureEmbeddingModel, type EnsureEmbeddingModelOptions } from "./model/pull/ensure-embedding-model.js";
 export type { ModelPullProgress, ModelRouteAttempt, ModelRouteName, ResolvedModel } from "./model/pull/pull-types.js";
 export { inspectGguf, type GgufSummary } from "./model/gguf-inspect.js";
 export { SealRuntime, type RuntimeOptions, type ContextOptions, type LoadControl } from "./model/runtime.js";
@@ -30,7 +32,7 @@ export type { UpdateRules, UpdateDecision, MemoryCandidate, SimilarMemory } from
 export { DEFAULT_MAX_TEXT_BYTES } from "./memory/validate-text.js";
 export { type TextEmbedder } from "./vector/embedder.js";
 export { HashingEmbedder } from "./vector/hashing-embedder.js";
-export { LlamaEmbedder } from "./vector/llama-embedder.js";
+export { LlamaEmbedder, type LlamaEmbedderOptions } from "./vector/llama-embedder.js";
 export type { MemoryExtractor, Interaction } from "./memory/extractor.js";
 export { SealStore, type SealStoreOptions } from "./memory/seal-store.js";
 export { sealMemoryMiddleware, type SealMemoryMiddlewareOptions } from "./memory/middleware.js";

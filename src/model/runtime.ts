@@ -56,7 +56,7 @@ export class SealRuntime {
   readonly model: LlamaModel;
   readonly modelPath: string;
   readonly threads: number;
-  private readonly contextSize: number;
+  readonly contextSize: number;
   private disposed = false;
 
   private constructor(llama: Llama, model: LlamaModel, modelPath: string, threads: number, contextSize: number) {

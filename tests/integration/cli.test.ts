@@ -41,13 +41,19 @@ describe("seal CLI", () => {
     expect(parsed.error.context.attempts).toHaveLength(3);
   });
 
-  it("pulls idempotently: the second run is a cache hit", async () => {
+  it("pulls both models idempotently: the second run is a cache hit", { timeout: 120_000 }, async () => {
     const dir = await tempDir();
-    const first = await run(["model", "pull", "--json", "--offline"], { SEAL_MODELS_DIR: dir, SEAL_MODEL: "" });
+    const env = { SEAL_MODELS_DIR: dir, SEAL_MODEL: "", SEAL_EMBEDDING_MODEL: "" };
+    const first = await run(["model", "pull", "--json", "--offline"], env);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ ok: true, route: "pip" });
-    const second = await run(["model", "pull", "--json"], { SEAL_MODELS_DIR: dir, SEAL_MODEL: "" });
-    expect(JSON.parse(second.stdout)).toMatchObject({ ok: true, route: "cache" });
+    expect(JSON.parse(first.stdout)).toMatchObject({ ok: true, models: [{ role: "chat", route: "pip" }, { role: "embedding", route: "pip" }] });
+    const second = await run(["model", "pull", "--json"], env);
+    expect(JSON.parse(second.stdout)).toMatchObject({ ok: true, models: [{ role: "chat", route: "cache" }, { role: "embedding", route: "cache" }] });
+    const only = await run(["model", "pull", "--json", "--only", "embedding"], env);
+    expect(JSON.parse(only.stdout)).toMatchObject({ ok: true, models: [{ role: "embedding", route: "cache" }] });
+    const wrong = await run(["model", "pull", "--only", "vision"], env);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain("error INVALID_OPTIONS");
   });
 
   it("refuses `seal train` without --out, with a usage hint", async () => {

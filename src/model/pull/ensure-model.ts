@@ -1,14 +1,13 @@
-import fs from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { resolveModelsDir } from "../../config/paths.js";
 import { SealError, throwIfAborted } from "../../errors.js";
 import { DEFAULT_MODEL } from "../default-model.js";
-import { fileSha256 } from "../file-sha256.js";
 import { inspectGguf } from "../gguf-inspect.js";
 import { parseOptions } from "../../config/parse-options.js";
 import { fetchModelFromHub, hubReachable } from "./route-hub.js";
 import { fetchModelWithPip } from "./route-pip.js";
+import { checkCachedFile } from "./cached-file.js";
 import type { ModelPullProgress, ModelRouteAttempt, ModelRouteName, ResolvedModel } from "./pull-types.js";
 
 export const ensureModelOptionsSchema = z
@@ -62,7 +61,7 @@ export async function ensureModel(options: EnsureModelOptions = {}, control: Ens
   const finalPath = path.join(modelsDir, DEFAULT_MODEL.fileName);
   throwIfAborted(signal);
   report("cache", "checking", `verifying ${finalPath}`);
-  const cached = await checkCachedModel(finalPath);
+  const cached = await checkCachedFile(finalPath, DEFAULT_MODEL.sha256);
   attempts.push({ route: "cache", outcome: cached.ok ? "used" : "skipped", detail: cached.detail });
   if (cached.ok) {
     report("cache", "done", finalPath);
@@ -132,14 +131,3 @@ export async function ensureModel(options: EnsureModelOptions = {}, control: Ens
 }
 
 class SkipRoute extends Error {}
-
-/** A cached file counts only if its sha256 matches; a damaged one is moved aside, never used. */
-async function checkCachedModel(finalPath: string): Promise<{ ok: boolean; detail: string }> {
-  const stat = await fs.stat(finalPath).catch(() => undefined);
-  if (!stat) return { ok: false, detail: "not cached" };
-  const actual = await fileSha256(finalPath);
-  if (actual === DEFAULT_MODEL.sha256) return { ok: true, detail: finalPath };
-  const quarantine = `${finalPath}.bad-${Date.now()}`;
-  await fs.rename(finalPath, quarantine);
-  return { ok: false, detail: `cached file had sha256 ${actual.slice(0, 12)}…, moved to ${quarantine}` };
-}

@@ -1,7 +1,7 @@
 /** One step of model resolution, reported to `onProgress` and shown by `seal model pull`. */
 export interface ModelPullProgress {
   route: ModelRouteName;
-  stage: "checking" | "downloading" | "extracting" | "verifying" | "done" | "skipped" | "failed";
+  stage: "checking" | "downloading" | "extracting" | "converting" | "verifying" | "done" | "skipped" | "failed";
   /** 0..1 where the route knows it (downloads); undefined otherwise. */
   fraction?: number;
   message: string;
