@@ -55,7 +55,10 @@ export type SealErrorCode =
   /** A memory id that does not exist in this tenant. */
   | "MEMORY_NOT_FOUND"
   /** The embedder returned vectors of the wrong size or count. */
-  | "EMBEDDING_FAILED";
+  | "EMBEDDING_FAILED"
+  /** A benchmark data file is unreadable, has a malformed line or a passage without questions, or
+   * lacks a writer a condition names; `context.line` says where. */
+  | "BENCH_DATA_INVALID";
 
 const marker = Symbol.for("seal-memory.error");
 

@@ -40,3 +40,7 @@ export { SealRetriever, type SealRetrieverInput } from "./memory/retriever.js";
 export { SealMemory, type SealMemoryInput } from "./memory/classic-memory.js";
 export { formatMemoryBlock } from "./memory/memory-block.js";
 export { rememberInteraction } from "./memory/remember-interaction.js";
+export { runKiBenchmark, type KiBenchmarkOptions, type KiBenchmarkResult, type KiProgress } from "./eval/ki-benchmark.js";
+export { type KiConditionSummary } from "./eval/ki-report.js";
+export { type KiSettingsInput as KiSettings } from "./eval/ki-settings.js";
+export { containsAnswer, normalizeAnswer, tokenF1 } from "./eval/squad-grading.js";

@@ -2,13 +2,14 @@
 import { parseArgs } from "node:util";
 import { SealError } from "../errors.js";
 import type { Command } from "./command.js";
+import { benchKiCommand } from "./commands/bench-ki.js";
 import { modelInfoCommand } from "./commands/model-info.js";
 import { modelPullCommand } from "./commands/model-pull.js";
 import { nativeBuildCommand } from "./commands/native-build.js";
 import { trainCommand } from "./commands/train.js";
 import { reportError } from "./report-error.js";
 
-const commands: Command[] = [modelPullCommand, modelInfoCommand, nativeBuildCommand, trainCommand];
+const commands: Command[] = [modelPullCommand, modelInfoCommand, nativeBuildCommand, trainCommand, benchKiCommand];
 
 function usage(): string {
   const lines = commands.map((command) => `  ${command.usage.padEnd(64)} ${command.summary}`);

@@ -1,0 +1,32 @@
+import { answerQuestions, type GradedAnswer } from "./ki-answer.js";
+import { conditionName, type KiCondition } from "./ki-conditions.js";
+import type { KiPassage } from "./ki-data.js";
+import { writeSelfEdits, type KiPassageResult, type KiRunEnvironment } from "./ki-passage-run.js";
+import type { KiSettings } from "./ki-settings.js";
+import { withTrainedAdapter } from "./ki-train.js";
+import { trainingTexts } from "./self-edit-text.js";
+
+/**
+ * Continued-pretraining mode: one adapter trained over every passage's training text at once, then
+ * every passage's questions asked of it. Seconds are the whole run's, spread evenly over passages.
+ */
+export async function runCptCondition(env: KiRunEnvironment, passages: readonly KiPassage[], condition: KiCondition, settings: KiSettings): Promise<KiPassageResult[]> {
+  const started = performance.now();
+  const name = conditionName(condition);
+  const selfEditsByPassage = new Map<string, string[]>();
+  for (const passage of passages) {
+    const selfEdits = condition.kind === "self" ? await writeSelfEdits(env, passage, settings) : condition.kind === "teacher" ? (passage.selfEdits[condition.writer] ?? []).slice(0, settings.samples) : [];
+    selfEditsByPassage.set(passage.id, selfEdits);
+  }
+  const texts = passages.flatMap((passage) => trainingTexts(passage.title, passage.context, selfEditsByPassage.get(passage.id) ?? []));
+  const { value: answersByPassage, training } = await withTrainedAdapter(env, texts, settings, `cpt.${name}`, async (context) => {
+    const all: GradedAnswer[][] = [];
+    for (const passage of passages) all.push(await answerQuestions(context, passage.title, passage.questions, { maxTokens: settings.answerMaxTokens, ...(env.signal ? { signal: env.signal } : {}) }));
+    return all;
+  });
+  const perPassage = (performance.now() - started) / 1000 / passages.length;
+  return passages.map((passage, index) => {
+    const selfEdits = selfEditsByPassage.get(passage.id) ?? [];
+    return { passageId: passage.id, line: passage.line, condition: name, answers: answersByPassage[index] ?? [], ...(selfEdits.length ? { selfEdits } : {}), training, seconds: perPassage };
+  });
+}

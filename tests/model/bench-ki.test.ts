@@ -1,0 +1,59 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runKiBenchmark } from "../../src/eval/ki-benchmark.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+// A smoke run of every condition on 3 passages, with the real model and trainer. It checks that the
+// benchmark runs end to end and that its files are well-formed, not how well the model learns
+// (the full run's numbers are in bench/results/ki).
+describe("seal bench ki (3-passage smoke run)", () => {
+  it("runs all conditions, writes a table, a JSON file with every answer and a chart, and resumes from its cache", { timeout: 900_000 }, async () => {
+    const outDir = await tempDir("seal-ki-smoke-");
+    const options = {
+      dataPath: path.resolve("../shared/data/squad-seal/eval-dev.jsonl"),
+      conditions: "base,passage,self,teacher:gpt-4.1,rag",
+      limit: 3,
+      outDir,
+      settings: { epochs: 1, selfEditMaxTokens: 96 },
+    };
+    const progress: string[] = [];
+    const result = await runKiBenchmark(options, { onProgress: (event) => progress.push(`${event.done}/${event.total}`) });
+    expect(result).toBeDefined();
+    const conditions = ["base", "passage", "self", "teacher:gpt-4.1", "rag"];
+    expect(result!.summaries.map((row) => row.condition)).toEqual(conditions);
+    expect(progress.at(-1)).toBe("15/15");
+    for (const row of result!.summaries) {
+      expect(row.passages).toBe(3);
+      expect(row.questions).toBeGreaterThanOrEqual(3);
+      expect(row.accuracy).toBeGreaterThanOrEqual(0);
+      expect(row.accuracyLow).toBeLessThanOrEqual(row.accuracy);
+      expect(row.accuracyHigh).toBeGreaterThanOrEqual(row.accuracy);
+      expect(Number.isFinite(row.logProbGain)).toBe(true);
+    }
+    expect(result!.summaries[0]!.logProbGain).toBe(0); // base against itself
+
+    const table = await fs.readFile(result!.files.table, "utf8");
+    for (const condition of conditions) expect(table).toMatch(new RegExp(`^\\| ${condition.replace(".", "\\.")}[ |(]`, "m"));
+    const json = JSON.parse(await fs.readFile(result!.files.json, "utf8")) as { results: Array<{ condition: string; answers: Array<{ answer: string; gold: string; correct: boolean; f1: number; goldLogProb: number }>; selfEdits?: string[]; training?: { steps: number } }> };
+    expect(json.results).toHaveLength(15);
+    for (const entry of json.results) {
+      expect(entry.answers.length).toBeGreaterThan(0);
+      for (const answer of entry.answers) {
+        expect(typeof answer.answer).toBe("string");
+        expect(answer.goldLogProb).toBeLessThan(0);
+      }
+      if (["passage", "self", "teacher:gpt-4.1"].includes(entry.condition)) expect(entry.training?.steps).toBeGreaterThan(0);
+    }
+    expect(json.results.filter((entry) => entry.condition === "self").every((entry) => (entry.selfEdits?.[0]?.length ?? 0) > 0)).toBe(true);
+    const svg = await fs.readFile(result!.files.chart, "utf8");
+    expect(svg.startsWith("<svg ")).toBe(true);
+    expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
+    expect(svg.match(/<rect /g)?.length).toBe(1 + 2 * conditions.length); // background + two panels of bars
+
+    // The same command again is answered from the cache.
+    const again = await runKiBenchmark(options);
+    expect(again!.cached).toBe(15);
+    expect(again!.summaries).toEqual(result!.summaries);
+  });
+});
