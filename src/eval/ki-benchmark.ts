@@ -105,8 +105,7 @@ export async function runKiBenchmark(options: KiBenchmarkOptions, control: { sig
   if (parsed.cpt) {
     for (const condition of conditions.filter(trainsAdapter)) {
       const name = `cpt:${conditionName(condition)}`;
-      const keys = passages.map((passage) => cache.key(passage, name, settings, modelSha256)).join(",");
-      tasks.push({ key: cache.key({ ...passages[0]!, id: `cpt-${passages.length}`, context: keys }, name, settings, modelSha256), passages, condition });
+      tasks.push({ key: cache.groupKey(passages.map((passage) => cache.key(passage, name, settings, modelSha256))), passages, condition });
     }
   }
   const pending: Task[] = [];
@@ -259,7 +258,7 @@ async function runWorkers(
   const timer = setInterval(() => {
     void (async () => {
       let finished = 0;
-      for (const task of pending) if (await cache.get(task.key)) finished++;
+      for (const task of pending) if (await cache.has(task.key)) finished++;
       const elapsed = (performance.now() - started) / 1000;
       control.onProgress?.({ done: alreadyDone + finished, total, etaSeconds: finished > 0 ? (elapsed / finished) * (pending.length - finished) : undefined, message: `${parsed.workers} workers` });
     })();

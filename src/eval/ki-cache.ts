@@ -20,6 +20,16 @@ export class KiCache {
     return createHash("sha256").update(JSON.stringify({ v: 1, passage: passage.id, content, condition, settings: relevant, modelSha256 })).digest("hex").slice(0, 32);
   }
 
+  /** One key for a task over several passages (continued pretraining): the hash of their keys. */
+  groupKey(passageKeys: readonly string[]): string {
+    return createHash("sha256").update(JSON.stringify({ v: 1, group: passageKeys })).digest("hex").slice(0, 32);
+  }
+
+  /** Whether a result is stored, without reading it (progress polling asks this often). */
+  async has(key: string): Promise<boolean> {
+    return fs.access(this.file(key)).then(() => true, () => false);
+  }
+
   /** The stored results (one per passage; a continued-pretraining run stores all its passages). */
   async get(key: string): Promise<KiPassageResult[] | undefined> {
     const text = await fs.readFile(this.file(key), "utf8").catch(() => undefined);

@@ -1,6 +1,7 @@
 import { SealError } from "../../errors.js";
 import { runKiBenchmark, type KiBenchmarkOptions } from "../../eval/ki-benchmark.js";
 import type { KiSettingsInput } from "../../eval/ki-settings.js";
+import { parseNumberFlag } from "../number-flag.js";
 import { createProgress } from "../progress.js";
 import type { CommandContext } from "../command.js";
 
@@ -34,17 +35,17 @@ export const benchKiCommand = {
     const json = values.json === true;
     if (typeof values.data !== "string") throw new SealError("INVALID_OPTIONS", "seal bench ki needs --data <file.jsonl>", { hint: `usage: ${benchKiCommand.usage}` });
     const settings: Record<string, unknown> = typeof values.settings === "string" ? parseJson(values.settings) : {};
-    for (const [flag, key] of Object.entries(SETTING_FLAGS)) if (values[flag] !== undefined) settings[key] = number(values[flag], flag);
+    for (const [flag, key] of Object.entries(SETTING_FLAGS)) if (values[flag] !== undefined) settings[key] = parseNumberFlag(values[flag], flag);
     const options: KiBenchmarkOptions = {
       dataPath: values.data,
       outDir: typeof values.out === "string" ? values.out : "ki-results",
       settings: settings as KiSettingsInput,
       cpt: values.cpt === true,
       ...(typeof values.conditions === "string" ? { conditions: values.conditions } : {}),
-      ...(values.limit !== undefined ? { limit: number(values.limit, "limit") } : {}),
-      ...(values.workers !== undefined ? { workers: number(values.workers, "workers") } : {}),
+      ...(values.limit !== undefined ? { limit: parseNumberFlag(values.limit, "limit") } : {}),
+      ...(values.workers !== undefined ? { workers: parseNumberFlag(values.workers, "workers") } : {}),
       ...(typeof values.model === "string" ? { modelPath: values.model } : {}),
-      ...(values.threads !== undefined ? { threads: number(values.threads, "threads") } : {}),
+      ...(values.threads !== undefined ? { threads: parseNumberFlag(values.threads, "threads") } : {}),
       ...(typeof values.shard === "string" ? { shard: parseShard(values.shard) } : {}),
     };
     const progress = createProgress({ json });
@@ -59,12 +60,6 @@ export const benchKiCommand = {
     return 0;
   },
 } as const;
-
-function number(raw: string | boolean | undefined, flag: string): number {
-  const parsed = Number(raw);
-  if (typeof raw !== "string" || !Number.isFinite(parsed)) throw new SealError("INVALID_OPTIONS", `--${flag} must be a number, got "${String(raw)}"`);
-  return parsed;
-}
 
 function parseShard(raw: string): { index: number; count: number } {
   const match = /^(\d+)\/(\d+)$/.exec(raw);

@@ -1,6 +1,7 @@
 import { SealError } from "../../errors.js";
 import { trainAdapter } from "../../train/train-adapter.js";
 import type { TrainAdapterOptions } from "../../train/train-options.js";
+import { parseNumberFlag } from "../number-flag.js";
 import { createProgress } from "../progress.js";
 import type { CommandContext } from "../command.js";
 
@@ -49,9 +50,7 @@ export const trainCommand = {
     for (const [flag, option] of Object.entries(NUMBER_FLAGS)) {
       const raw = values[flag];
       if (raw === undefined) continue;
-      const parsed = Number(raw);
-      if (!Number.isFinite(parsed)) throw new SealError("INVALID_OPTIONS", `--${flag} must be a number, got "${String(raw)}"`);
-      options[option] = parsed;
+      options[option] = parseNumberFlag(raw, flag);
     }
     // trainAdapter validates the assembled options (and names any bad one) with its schema.
     const progress = createProgress({ json });
