@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
+    setupFiles: ["tests/helpers/register-defaults.ts"],
     pool: "forks",
     poolOptions: { forks: { singleFork: true } },
     fileParallelism: false,

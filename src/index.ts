@@ -27,7 +27,7 @@ export { readGgufTensors, type GgufTensorSummary } from "./train/gguf-tensors.js
 export { dequantizeModel } from "./train/dequantize.js";
 
 export { MemoryStore, type MemoryStoreOptions } from "./memory/memory-store.js";
-export { MEMORY_KINDS, DURABILITIES, type MemoryKind, type Durability, type MemoryStatus, type MemoryRecord, type RememberInput, type RememberResult, type UpdateAction, type SearchOptions, type MemorySearchResult, type Namespace } from "./memory/memory-types.js";
+export { MEMORY_KINDS, DURABILITIES, type MemoryKind, type Durability, type MemoryStatus, type MemoryRecord, type RememberInput, type RememberResult, type ForgetResult, type UpdateAction, type SearchOptions, type MemorySearchResult, type Namespace } from "./memory/memory-types.js";
 export type { UpdateRules, UpdateDecision, MemoryCandidate, SimilarMemory } from "./memory/update-rules.js";
 export { DEFAULT_MAX_TEXT_BYTES } from "./memory/validate-text.js";
 export { type TextEmbedder } from "./vector/embedder.js";
@@ -36,11 +36,25 @@ export { LlamaEmbedder, type LlamaEmbedderOptions } from "./vector/llama-embedde
 export type { MemoryExtractor, Interaction } from "./memory/extractor.js";
 export { SealStore, type SealStoreOptions } from "./memory/seal-store.js";
 export { sealMemoryMiddleware, type SealMemoryMiddlewareOptions } from "./memory/middleware.js";
+export { createMemoryTools, type MemoryToolsOptions } from "./memory/memory-tools.js";
+export type { NamespaceOption } from "./memory/namespace-of-context.js";
 export { SealRetriever, type SealRetrieverInput } from "./memory/retriever.js";
 export { SealMemory, type SealMemoryInput } from "./memory/classic-memory.js";
 export { formatMemoryBlock } from "./memory/memory-block.js";
-export { rememberInteraction } from "./memory/remember-interaction.js";
+export { registerDefaultMemoryPlugins, type DefaultMemoryPlugins } from "./memory/default-plugins.js";
+export { rememberInteraction, type RememberInteractionOptions } from "./memory/remember-interaction.js";
 export { runKiBenchmark, type KiBenchmarkOptions, type KiBenchmarkResult, type KiProgress } from "./eval/ki-benchmark.js";
 export { type KiConditionSummary } from "./eval/ki-report.js";
 export { type KiSettingsInput as KiSettings } from "./eval/ki-settings.js";
 export { containsAnswer, normalizeAnswer, tokenF1 } from "./eval/squad-grading.js";
+
+// The built-in plugins (plugins/memory-rules), also importable as "seal-memory/plugins/memory-rules".
+// They are written against this file's types; here they are injected as the memory layer's defaults.
+// Imported file by file: these two have no runtime imports of this file, so there is no cycle to order.
+import { sentenceExtractor } from "../plugins/memory-rules/sentence-extractor.js";
+import { statementRules } from "../plugins/memory-rules/statement-rules.js";
+import { registerDefaultMemoryPlugins } from "./memory/default-plugins.js";
+export { statementRules, sentenceExtractor };
+export { modelExtractor } from "../plugins/memory-rules/model-extractor.js";
+export { parseStatement, normalizeText, type Statement } from "../plugins/memory-rules/statement.js";
+registerDefaultMemoryPlugins({ rules: statementRules, extractor: sentenceExtractor });

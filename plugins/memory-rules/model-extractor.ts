@@ -1,5 +1,6 @@
 import type { ChatHistoryItem } from "node-llama-cpp";
 import { generateJson, type Interaction, type MemoryExtractor, type RememberInput, type SealRuntime } from "../../src/index.js";
+import { durabilityOf } from "./memory-classes.js";
 import { sentenceExtractor } from "./sentence-extractor.js";
 import { normalizeText } from "./statement.js";
 
@@ -49,7 +50,7 @@ export function modelExtractor(runtime: SealRuntime): MemoryExtractor {
             const words = contentWords(memory.text);
             return words.length > 0 && words.filter((word) => said.has(word)).length / words.length >= 0.6;
           })
-          .map((memory) => ({ text: memory.text.trim(), kind: memory.kind, confidence: 0.6 }));
+          .map((memory) => ({ text: memory.text.trim(), kind: memory.kind, durability: durabilityOf(memory.text), confidence: 0.6 }));
       } catch {
         fromModel = []; // the heuristics below still run
       } finally {

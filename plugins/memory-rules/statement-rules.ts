@@ -22,7 +22,8 @@ const subjectKey = (statement: Statement): string => `${statement.subject} ${sta
  * The default update rules: no model needed, so they work the same on the 135M model as on any.
  * A candidate and an existing memory about the same subject and relation (parsed from the text):
  * - same value, same polarity: reinforce;
- * - same value, opposite polarity ("... is not X" against "... is X"): contradict;
+ * - same value, opposite polarity ("... is not X" against "... is X"): contradict, except that
+ *   "no longer X" against "X" is an update (X has ended; history is kept);
  * - another value of a single-valued relation ("lives in", "is"): update (the old one is superseded).
  * Otherwise a near-duplicate wording (word overlap >= 0.8) reinforces, and anything else is added.
  */
@@ -35,12 +36,19 @@ export const statementRules: UpdateRules = {
   decide(candidate: MemoryCandidate, similar: readonly SimilarMemory[]): UpdateDecision {
     const mine = parseStatement(candidate.text);
     if (mine) {
-      for (const existing of similar) {
+      const sameSubject = similar.flatMap((existing) => {
         const theirs = parseStatement(existing.text);
-        if (!theirs || subjectKey(theirs) !== subjectKey(mine)) continue;
+        return theirs && subjectKey(theirs) === subjectKey(mine) ? [{ existing, theirs }] : [];
+      });
+      // The same statement again reinforces it, even when a contradiction of it was recorded since:
+      // "is sencha", "is not sencha", "is sencha" leaves two memories, not three.
+      const same = sameSubject.find(({ theirs }) => theirs.value === mine.value && theirs.negated === mine.negated);
+      if (same) return { action: "reinforce", targetId: same.existing.id, reason: "same subject and value" };
+      for (const { existing, theirs } of sameSubject) {
         if (theirs.value === mine.value) {
-          return theirs.negated === mine.negated
-            ? { action: "reinforce", targetId: existing.id, reason: "same subject and value" }
+          // "no longer lives in Porto" ends "lives in Porto"; "does not live in Porto" disputes it.
+          return mine.ended && !theirs.negated
+            ? { action: "update", targetId: existing.id, reason: `"${subjectKey(mine)} ${mine.value}" has ended` }
             : { action: "contradict", targetId: existing.id, reason: "same subject and value, opposite polarity" };
         }
         if (SINGLE_VALUED.has(mine.relation) && !mine.negated && !theirs.negated) {

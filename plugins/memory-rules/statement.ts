@@ -9,10 +9,12 @@ export interface Statement {
   relation: string;
   value: string;
   negated: boolean;
+  /** "no longer": it was true and has stopped being true. */
+  ended: boolean;
 }
 
-const VERBS = ["is", "are", "am", "was", "were", "lives in", "live in", "works at", "work at", "works as", "likes", "like", "loves", "love", "prefers", "prefer", "uses", "use", "has", "have", "owns", "own", "hates", "hate", "dislikes", "dislike"];
-const NEGATIONS = ["not", "no longer", "never", "doesn't", "don't", "does not", "do not", "isn't", "aren't"];
+const VERBS = ["is", "are", "am", "was", "were", "lives in", "live in", "lived in", "works at", "work at", "works as", "likes", "like", "loves", "love", "prefers", "prefer", "uses", "use", "has", "have", "owns", "own", "hates", "hate", "dislikes", "dislike"];
+const NEGATIONS = ["no longer", "not", "never", "doesn't", "don't", "does not", "do not", "isn't", "aren't", "is not", "are not"];
 
 export function normalizeText(text: string): string {
   return text
@@ -40,7 +42,8 @@ export function parseStatement(text: string): Statement | undefined {
     const value = (match[4] ?? "").replace(/^(a|an|the)\s+/, "").trim();
     if (!subject || !value || subject.split(" ").length > 8) continue;
     const relation = verb.replace(/^(live|work|like|love|prefer|use|have|own|hate|dislike)\b/, (word) => (word === "have" ? "has" : `${word}s`));
-    return { subject, relation, value, negated: Boolean(match[2] ?? match[3]) };
+    const negator = match[2] ?? match[3];
+    return { subject, relation, value, negated: Boolean(negator), ended: negator === "no longer" };
   }
   return undefined;
 }

@@ -1,11 +1,10 @@
 import { BaseMemory, getInputValue, getOutputValue, type InputValues, type MemoryVariables, type OutputValues } from "@langchain/core/memory";
-import { sentenceExtractor } from "../../plugins/memory-rules/sentence-extractor.js";
-import { SealError } from "../errors.js";
+import { defaultExtractor } from "./default-plugins.js";
 import type { MemoryExtractor } from "./extractor.js";
 import { formatMemoryBlock } from "./memory-block.js";
 import type { MemoryStore } from "./memory-store.js";
 import type { Namespace } from "./memory-types.js";
-import { rememberInteraction } from "./remember-interaction.js";
+import { rememberInteraction, truncateUtf8 } from "./remember-interaction.js";
 
 export interface SealMemoryInput {
   store: MemoryStore;
@@ -39,10 +38,7 @@ export class SealMemory extends BaseMemory {
   async loadMemoryVariables(values: InputValues): Promise<MemoryVariables> {
     const query = String(getInputValue(values, this.fields.inputKey) ?? "");
     const hits = query.trim()
-      ? await this.fields.store.search(this.fields.namespace, query, { limit: this.fields.limit ?? 5 }).catch((error: unknown) => {
-          if (SealError.isInstance(error) && error.code === "TENANT_NOT_FOUND") return [];
-          throw error;
-        })
+      ? await this.fields.store.search(this.fields.namespace, truncateUtf8(query, this.fields.store.maxQueryBytes), { limit: this.fields.limit ?? 5 })
       : [];
     return { [this.memoryKeys[0] as string]: formatMemoryBlock(hits) };
   }
@@ -50,6 +46,6 @@ export class SealMemory extends BaseMemory {
   async saveContext(inputValues: InputValues, outputValues: OutputValues): Promise<void> {
     const user = String(getInputValue(inputValues, this.fields.inputKey) ?? "");
     const assistant = String(getOutputValue(outputValues, this.fields.outputKey) ?? "");
-    await rememberInteraction(this.fields.store, this.fields.namespace, this.fields.extractor ?? sentenceExtractor, { user, assistant });
+    await rememberInteraction(this.fields.store, this.fields.namespace, this.fields.extractor ?? defaultExtractor(), { user, assistant });
   }
 }

@@ -19,9 +19,10 @@ export interface MemoryRow {
   recorded_at: number;
   retired_at: number | null;
   superseded_by: number | null;
+  expires_at: number | null;
 }
 
-export const MEMORY_COLUMNS = "id, tenant_id, item_key, text, value_json, subject, kind, durability, confidence, recurrence, pinned, status, valid_from, valid_to, recorded_at, retired_at, superseded_by";
+export const MEMORY_COLUMNS = "id, tenant_id, item_key, text, value_json, subject, kind, durability, confidence, recurrence, pinned, status, valid_from, valid_to, recorded_at, retired_at, superseded_by, expires_at";
 
 /** Rows -> records, with each memory's provenance (one query for all of them). */
 export function toRecords(db: Database.Database, rows: MemoryRow[], namespace: string[]): MemoryRecord[] {
@@ -47,12 +48,13 @@ export function toRecords(db: Database.Database, rows: MemoryRow[], namespace: s
     recordedAt: new Date(row.recorded_at),
     ...(row.retired_at !== null ? { retiredAt: new Date(row.retired_at) } : {}),
     ...(row.superseded_by !== null ? { supersededBy: row.superseded_by } : {}),
+    ...(row.expires_at !== null ? { expiresAt: new Date(row.expires_at) } : {}),
     episodeIds: provenance.get(row.id) ?? [],
   }));
 }
 
-/** SQL condition (on alias m) for memories that hold now, or at `asOf` (ms). */
-export function validityCondition(asOf: number | undefined): { sql: string; params: number[] } {
-  if (asOf === undefined) return { sql: "m.status IN ('active', 'baked')", params: [] };
+/** SQL condition (on alias m) for memories that hold now (not expired at `now`), or at `asOf` (ms). */
+export function validityCondition(asOf: number | undefined, now: number = Date.now()): { sql: string; params: number[] } {
+  if (asOf === undefined) return { sql: "m.status IN ('active', 'baked') AND (m.expires_at IS NULL OR m.expires_at > ?)", params: [now] };
   return { sql: "m.status != 'deleted' AND m.valid_from <= ? AND (m.valid_to IS NULL OR m.valid_to > ?) AND m.recorded_at <= ?", params: [asOf, asOf, asOf] };
 }

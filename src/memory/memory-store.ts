@@ -1,6 +1,5 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
-import { statementRules } from "../../plugins/memory-rules/statement-rules.js";
 import { parseOptions } from "../config/parse-options.js";
 import { SealError } from "../errors.js";
 import { openDatabase } from "../store/database.js";
@@ -8,9 +7,10 @@ import { listNamespaces, namespaceKey, tenantId, type Namespace } from "../store
 import { writeTransaction } from "../store/write-transaction.js";
 import type { TextEmbedder } from "../vector/embedder.js";
 import { hybridSearch } from "../vector/hybrid-search.js";
+import { defaultRules } from "./default-plugins.js";
 import { TenantIndex, vectorToBlob } from "../vector/tenant-index.js";
 import { MEMORY_COLUMNS, toRecords, type MemoryRow } from "./memory-rows.js";
-import { DURABILITIES, MEMORY_KINDS, type MemoryRecord, type MemorySearchResult, type RememberInput, type RememberResult, type SearchOptions } from "./memory-types.js";
+import { DURABILITIES, MEMORY_KINDS, type ForgetResult, type MemoryRecord, type MemorySearchResult, type RememberInput, type RememberResult, type SearchOptions } from "./memory-types.js";
 import type { SimilarMemory, UpdateDecision, UpdateRules } from "./update-rules.js";
 import { DEFAULT_MAX_TEXT_BYTES, validateMemoryText } from "./validate-text.js";
 
@@ -26,6 +26,10 @@ const storeOptionsSchema = z
     rules: z.custom<UpdateRules>((value) => typeof (value as UpdateRules)?.decide === "function").optional(),
     /** Largest memory text in UTF-8 bytes. Defaults to `8192`. */
     maxTextBytes: z.number().int().positive().default(DEFAULT_MAX_TEXT_BYTES),
+    /** How long a volatile memory is retrieved, in ms; `null` keeps them until forgotten. Defaults to 7 days. */
+    volatileTtlMs: z.number().int().positive().nullable().default(7 * 24 * 3600 * 1000),
+    /** Largest search query in UTF-8 bytes (a longer one is refused). Defaults to `8192`. */
+    maxQueryBytes: z.number().int().positive().default(DEFAULT_MAX_TEXT_BYTES),
     /** Index changes kept in memory before the index file is rewritten. Defaults to `1000`. */
     persistEvery: z.number().int().positive().default(1000),
     /** The clock, in ms (tests inject one). Defaults to `Date.now`. */
@@ -44,6 +48,23 @@ const rememberSchema = z
     validFrom: z.date().optional(),
     episodeIds: z.array(z.number().int().positive()).default([]),
     pinned: z.boolean().default(false),
+    expiresAt: z.date().optional(),
+  })
+  .strict();
+
+const searchSchema = z
+  .object({
+    limit: z.number().int().min(1).max(1000).default(5),
+    asOf: z.date().optional(),
+  })
+  .strict();
+
+const listSchema = z
+  .object({
+    status: z.enum(["active", "superseded", "deleted", "baked"]).default("active"),
+    limit: z.number().int().min(1).max(100_000).optional(),
+    offset: z.number().int().min(0).default(0),
+    includeExpired: z.boolean().default(false),
   })
   .strict();
 
@@ -67,7 +88,7 @@ export class MemoryStore {
     readonly embedder: TextEmbedder,
     private readonly options: z.output<typeof storeOptionsSchema>,
   ) {
-    this.rules = options.rules ?? statementRules;
+    this.rules = options.rules ?? defaultRules();
     this.now = options.now ?? Date.now;
   }
 
@@ -83,10 +104,20 @@ export class MemoryStore {
     return new MemoryStore(db, parsed.embedder, parsed);
   }
 
+  /** The largest search query in UTF-8 bytes. */
+  get maxQueryBytes(): number {
+    return this.options.maxQueryBytes;
+  }
+
+  /** The largest episode (raw interaction) in UTF-8 bytes: eight times the memory limit. */
+  get maxEpisodeBytes(): number {
+    return this.options.maxTextBytes * 8;
+  }
+
   /** Records an interaction (raw, as it happened) and returns its id, for provenance. */
   recordEpisode(namespace: Namespace, episode: { role: string; content: string; occurredAt?: Date }): number {
     this.assertOpen();
-    const content = validateMemoryText(episode.content, this.options.maxTextBytes * 8);
+    const content = validateMemoryText(episode.content, this.maxEpisodeBytes);
     return writeTransaction(this.db, () => {
       const tenant = tenantId(this.db, namespace, { create: true, now: this.now() });
       return Number(
@@ -133,10 +164,17 @@ export class MemoryStore {
   /** Hybrid retrieval (BM25 + dense, fused) over the tenant's memories valid now or `asOf`. */
   async search(namespace: Namespace, query: string, options: SearchOptions = {}): Promise<MemorySearchResult[]> {
     this.assertOpen();
-    const tenant = tenantId(this.db, namespace, { create: false, now: this.now() });
+    const parsed = parseOptions(searchSchema, options, "search");
+    if (typeof query !== "string") throw new SealError("INVALID_OPTIONS", `search: the query must be a string, got ${typeof query}`);
+    const bytes = Buffer.byteLength(query, "utf8");
+    if (bytes > this.options.maxQueryBytes) {
+      throw new SealError("INVALID_OPTIONS", `search: the query is ${bytes} bytes; the limit is ${this.options.maxQueryBytes}`, { hint: "Search with a shorter query (a question, not a document), or raise maxQueryBytes.", context: { bytes, maxQueryBytes: this.options.maxQueryBytes } });
+    }
+    const tenant = this.tenantIfExists(namespace);
+    if (tenant === undefined || !query.trim()) return []; // nothing stored for this tenant yet
     const [vector] = await this.embedder.embed([query]);
     if (!vector) throw new SealError("EMBEDDING_FAILED", "The embedder returned no vector for the query");
-    const hits = hybridSearch(this.db, this.index(tenant), tenant, { text: query, vector }, { limit: options.limit ?? 5, ...(options.asOf ? { asOf: options.asOf.getTime() } : {}) });
+    const hits = hybridSearch(this.db, this.index(tenant), tenant, { text: query, vector }, { limit: parsed.limit, now: this.now(), ...(parsed.asOf ? { asOf: parsed.asOf.getTime() } : {}) });
     const records = new Map(this.rowsById(namespace, hits.map((hit) => hit.id)).map((record) => [record.id, record]));
     return hits.flatMap((hit) => {
       const memory = records.get(hit.id);
@@ -149,16 +187,42 @@ export class MemoryStore {
   /** One memory by id, in any status (a deleted one has no text left). */
   get(namespace: Namespace, id: number): MemoryRecord | undefined {
     this.assertOpen();
-    tenantId(this.db, namespace, { create: false, now: this.now() });
+    if (this.tenantIfExists(namespace) === undefined) return undefined;
     return this.rowsById(namespace, [id])[0];
   }
 
-  /** The tenant's memories in a status (active by default), oldest first. */
-  list(namespace: Namespace, options: { status?: MemoryRecord["status"]; limit?: number; offset?: number } = {}): MemoryRecord[] {
+  /** The tenant's memories in a status (active by default, expired ones left out), oldest first. An unknown tenant has none. */
+  list(namespace: Namespace, options: { status?: MemoryRecord["status"]; limit?: number; offset?: number; includeExpired?: boolean } = {}): MemoryRecord[] {
     this.assertOpen();
-    const tenant = tenantId(this.db, namespace, { create: false, now: this.now() });
-    const rows = this.db.prepare(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE tenant_id = ? AND status = ? ORDER BY id LIMIT ? OFFSET ?`).all(tenant, options.status ?? "active", options.limit ?? -1, options.offset ?? 0) as MemoryRow[];
+    const parsed = parseOptions(listSchema, options, "list");
+    const tenant = this.tenantIfExists(namespace);
+    if (tenant === undefined) return [];
+    const expiry = parsed.status === "active" && !parsed.includeExpired ? "AND (expires_at IS NULL OR expires_at > ?)" : "AND ? IS NOT NULL";
+    const rows = this.db.prepare(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE tenant_id = ? AND status = ? ${expiry} ORDER BY id LIMIT ? OFFSET ?`).all(tenant, parsed.status, this.now(), parsed.limit ?? -1, parsed.offset) as MemoryRow[];
     return toRecords(this.db, rows, [...namespace]);
+  }
+
+  /**
+   * Replaces a memory's text: the new text becomes a memory of its own (same kind, durability and
+   * provenance unless given) and the old one is superseded, so history keeps both.
+   */
+  async update(namespace: Namespace, id: number, input: Partial<RememberInput> & { text: string }): Promise<RememberResult> {
+    this.assertOpen();
+    const old = this.get(namespace, id);
+    if (!old || old.status !== "active") throw new SealError("MEMORY_NOT_FOUND", `No active memory ${id} in namespace "${namespaceKey(namespace)}"`, { hint: "list() shows the active memories and their ids.", context: { id, status: old?.status } });
+    const parsed = parseOptions(rememberSchema, { kind: old.kind, durability: old.durability, confidence: old.confidence, episodeIds: old.episodeIds, pinned: old.pinned, ...input }, "update");
+    const text = validateMemoryText(parsed.text, this.options.maxTextBytes);
+    const [vector] = await this.embedder.embed([text]);
+    if (!vector || vector.length !== this.embedder.dims) throw new SealError("EMBEDDING_FAILED", `The embedder returned no vector of ${this.embedder.dims} dimensions`);
+    const subject = parsed.subject ?? this.rules.subjectOf(text);
+    const result = writeTransaction(this.db, () => {
+      const tenant = tenantId(this.db, namespace, { create: false, now: this.now() });
+      const status = this.db.prepare("SELECT status FROM memories WHERE id = ? AND tenant_id = ?").pluck().get(id, tenant);
+      if (status !== "active") throw new SealError("MEMORY_NOT_FOUND", `Memory ${id} changed while it was being updated (now ${String(status)})`, { hint: "Read it again and retry." });
+      return this.apply(tenant, { action: "update", targetId: id, reason: "update() called" }, { ...parsed, text, subject, vector });
+    });
+    this.afterWrite(namespace);
+    return { action: "update", memory: this.rowsById(namespace, [result.id])[0] as MemoryRecord, relatedId: id };
   }
 
   /**
@@ -166,18 +230,53 @@ export class MemoryStore {
    * secure_delete), FTS and the index file; the episodes it came from lose their content too.
    * What remains is the row's id, status `deleted` and an audit entry without the text.
    */
-  forget(namespace: Namespace, id: number): void {
+  forget(namespace: Namespace, id: number): ForgetResult {
     this.assertOpen();
-    writeTransaction(this.db, () => {
-      const tenant = tenantId(this.db, namespace, { create: false, now: this.now() });
-      const status = this.db.prepare("SELECT status FROM memories WHERE id = ? AND tenant_id = ?").pluck().get(id, tenant) as string | undefined;
-      if (status === undefined) throw new SealError("MEMORY_NOT_FOUND", `No memory ${id} in namespace "${namespaceKey(namespace)}"`, { context: { id } });
-      if (status === "deleted") return;
+    const tenantKnown = this.tenantIfExists(namespace) !== undefined;
+    const status = writeTransaction(this.db, (): ForgetResult["status"] => {
+      const tenant = tenantKnown ? tenantId(this.db, namespace, { create: false, now: this.now() }) : undefined;
+      const current = tenant === undefined ? undefined : (this.db.prepare("SELECT status FROM memories WHERE id = ? AND tenant_id = ?").pluck().get(id, tenant) as string | undefined);
+      if (tenant === undefined || current === undefined) throw new SealError("MEMORY_NOT_FOUND", `No memory ${id} in namespace "${namespaceKey(namespace)}"`, { hint: "list() shows the tenant's memories and their ids.", context: { id } });
+      if (current === "deleted") return "already-deleted";
       this.eraseMemory(tenant, id);
+      return "forgotten";
+    });
+    if (status === "forgotten") {
+      this.afterWrite(namespace, { persistNow: true });
+      // Move the erased pages out of the WAL into the (secure_delete) database file.
+      this.db.pragma("wal_checkpoint(TRUNCATE)");
+    }
+    return { id, status };
+  }
+
+  /**
+   * Forgets a whole tenant: every memory (as `forget` does) and every episode, then its index
+   * file. The tenant's row stays, holding no text, so ids in the audit log still resolve.
+   */
+  forgetTenant(namespace: Namespace): { memories: number; episodes: number } {
+    this.assertOpen();
+    const tenant = this.tenantIfExists(namespace);
+    if (tenant === undefined) return { memories: 0, episodes: 0 };
+    const counts = writeTransaction(this.db, () => {
+      const ids = this.db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND status != 'deleted'").pluck().all(tenant) as number[];
+      for (const id of ids) this.eraseMemory(tenant, id);
+      const episodes = this.db.prepare("UPDATE episodes SET content = NULL WHERE tenant_id = ? AND content IS NOT NULL").run(tenant).changes;
+      this.db.prepare("INSERT INTO audit_log (tenant_id, memory_id, action, detail, at) VALUES (?, NULL, 'forget-tenant', ?, ?)").run(tenant, JSON.stringify({ memories: ids.length, episodes }), this.now());
+      return { memories: ids.length, episodes };
     });
     this.afterWrite(namespace, { persistNow: true });
-    // Move the erased pages out of the WAL into the (secure_delete) database file.
     this.db.pragma("wal_checkpoint(TRUNCATE)");
+    return counts;
+  }
+
+  /** Forgets the tenant's volatile memories whose time has passed; returns how many. */
+  purgeExpired(namespace: Namespace): number {
+    this.assertOpen();
+    const tenant = this.tenantIfExists(namespace);
+    if (tenant === undefined) return 0;
+    const ids = this.db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND status = 'active' AND expires_at IS NOT NULL AND expires_at <= ?").pluck().all(tenant, this.now()) as number[];
+    for (const id of ids) this.forget(namespace, id);
+    return ids.length;
   }
 
   /** Every namespace that has memories or episodes. */
@@ -188,7 +287,9 @@ export class MemoryStore {
 
   /** The audit trail of one memory, oldest first (never contains memory text). */
   history(namespace: Namespace, id: number): Array<{ action: string; at: Date; detail: Record<string, unknown> }> {
-    const tenant = tenantId(this.db, namespace, { create: false, now: this.now() });
+    this.assertOpen();
+    const tenant = this.tenantIfExists(namespace);
+    if (tenant === undefined) return [];
     return (this.db.prepare("SELECT action, at, detail FROM audit_log WHERE tenant_id = ? AND memory_id = ? ORDER BY id").all(tenant, id) as Array<{ action: string; at: number; detail: string | null }>).map((row) => ({
       action: row.action,
       at: new Date(row.at),
@@ -274,14 +375,24 @@ export class MemoryStore {
     const now = this.now();
     const id = Number(
       this.db
-        .prepare("INSERT INTO memories (tenant_id, item_key, text, value_json, subject, kind, durability, confidence, pinned, status, valid_from, recorded_at, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)")
-        .run(tenant, input.key ?? null, input.text, input.value ? JSON.stringify(input.value) : null, input.subject ?? null, input.kind, input.durability, input.confidence, input.pinned ? 1 : 0, input.validFrom?.getTime() ?? now, now, vectorToBlob(input.vector)).lastInsertRowid,
+        .prepare("INSERT INTO memories (tenant_id, item_key, text, value_json, subject, kind, durability, confidence, pinned, status, valid_from, recorded_at, embedding, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)")
+        .run(tenant, input.key ?? null, input.text, input.value ? JSON.stringify(input.value) : null, input.subject ?? null, input.kind, input.durability, input.confidence, input.pinned ? 1 : 0, input.validFrom?.getTime() ?? now, now, vectorToBlob(input.vector), this.expiryOf(input, now)).lastInsertRowid,
     );
     this.db.prepare("INSERT INTO memories_fts (rowid, text) VALUES (?, ?)").run(id, input.text);
     this.db.prepare("INSERT INTO vector_log (tenant_id, memory_id, op) VALUES (?, ?, 'add')").run(tenant, id);
     this.linkEpisodes(id, input.episodeIds);
     this.audit(tenant, id, action, reason ? { reason } : {});
     return id;
+  }
+
+  private expiryOf(input: InsertInput, now: number): number | null {
+    if (input.expiresAt) return input.expiresAt.getTime();
+    return input.durability === "volatile" && this.options.volatileTtlMs !== null ? now + this.options.volatileTtlMs : null;
+  }
+
+  /** The tenant's id, or undefined when nothing was ever stored for it (the namespace is checked either way). */
+  private tenantIfExists(namespace: Namespace): number | undefined {
+    return this.db.prepare("SELECT id FROM tenants WHERE namespace = ?").pluck().get(namespaceKey(namespace)) as number | undefined;
   }
 
   /** The old memory stops being valid when the new one starts; history keeps both. */
@@ -315,7 +426,7 @@ export class MemoryStore {
     if (tenant === undefined) return [];
     const ids = new Map<number, number | undefined>();
     if (subject) for (const id of this.db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND subject = ? AND status = 'active' ORDER BY id DESC LIMIT ?").pluck().all(tenant, subject, SIMILAR) as number[]) ids.set(id, undefined);
-    for (const hit of hybridSearch(this.db, this.index(tenant), tenant, { text, vector }, { limit: SIMILAR })) if (!ids.has(hit.id)) ids.set(hit.id, hit.similarity);
+    for (const hit of hybridSearch(this.db, this.index(tenant), tenant, { text, vector }, { limit: SIMILAR, now: this.now() })) if (!ids.has(hit.id)) ids.set(hit.id, hit.similarity);
     return this.rowsById(namespace, [...ids.keys()].slice(0, SIMILAR)).map((memory) => ({
       id: memory.id,
       text: memory.text,
@@ -367,6 +478,7 @@ interface InsertInput {
   vector: Float32Array;
   key?: string | null;
   value?: Record<string, unknown>;
+  expiresAt?: Date;
 }
 
 /** The first embedder to write decides the store's vectors; another one is refused, not mixed in. */

@@ -26,6 +26,8 @@ export interface MemoryRecord {
   recordedAt: Date;
   retiredAt?: Date;
   supersededBy?: number;
+  /** When a volatile memory stops being retrieved (see the store's `volatileTtlMs`). */
+  expiresAt?: Date;
   /** Provenance: the episodes this memory came from. */
   episodeIds: number[];
 }
@@ -45,6 +47,8 @@ export interface RememberInput {
   /** Episodes it came from. */
   episodeIds?: number[];
   pinned?: boolean;
+  /** When it stops being retrieved. Defaults to now + the store's `volatileTtlMs` for volatile memories, never for others. */
+  expiresAt?: Date;
 }
 
 export type UpdateAction = "add" | "update" | "reinforce" | "contradict";
@@ -58,7 +62,7 @@ export interface RememberResult {
 }
 
 export interface SearchOptions {
-  /** Defaults to `5`. */
+  /** 1 to 1000. Defaults to `5`. */
   limit?: number;
   /** Search what was valid at this time instead of now (superseded memories included then). */
   asOf?: Date;
@@ -73,6 +77,12 @@ export interface MemorySearchResult {
   denseRank?: number;
   /** Cosine similarity from the dense retriever. */
   similarity?: number;
+}
+
+/** What `forget()` did: erased the memory now, or found it already erased (nothing to do). */
+export interface ForgetResult {
+  id: number;
+  status: "forgotten" | "already-deleted";
 }
 
 export type { Namespace };

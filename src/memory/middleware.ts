@@ -1,49 +1,57 @@
+import { AIMessage } from "@langchain/core/messages";
 import { createMiddleware } from "langchain";
-import { sentenceExtractor } from "../../plugins/memory-rules/sentence-extractor.js";
-import { SealError } from "../errors.js";
+import { defaultExtractor } from "./default-plugins.js";
 import type { MemoryExtractor } from "./extractor.js";
 import { formatMemoryBlock } from "./memory-block.js";
 import type { MemoryStore } from "./memory-store.js";
-import type { Namespace } from "./memory-types.js";
 import { lastOfType, messageText } from "./message-text.js";
-import { rememberInteraction } from "./remember-interaction.js";
+import { resolveNamespace, type NamespaceOption } from "./namespace-of-context.js";
+import { rememberInteraction, truncateUtf8 } from "./remember-interaction.js";
 
 export interface SealMemoryMiddlewareOptions {
   store: MemoryStore;
   /** The tenant: a namespace, or a function of the run's context (e.g. `(context) => [context.userId]`). */
-  namespace: Namespace | ((context: unknown) => Namespace);
+  namespace: NamespaceOption;
   /** Memories injected per model call. Defaults to `5`. */
   limit?: number;
-  /** Turns each finished exchange into memories. Defaults to the heuristic `sentenceExtractor`; `modelExtractor(runtime)` asks the model. */
+  /** Turns each finished exchange into memories. Defaults to `sentenceExtractor` (no model); `modelExtractor(runtime)` asks the model. */
   extractor?: MemoryExtractor;
-  /** Record the exchange after the agent runs. Defaults to `true`. */
+  /** Record the exchange once the model has answered. Defaults to `true`. */
   record?: boolean;
+  /**
+   * Called when recording an exchange fails after the reply was written (the reply is returned
+   * regardless). Defaults to a process warning.
+   */
+  onRecordError?: (error: unknown) => void;
 }
 
 /**
  * Memory for `createAgent({ middleware: [...] })`: before each model call the memories relevant to
  * the user's latest message are added to the system message, in a block marked as untrusted data;
- * after the agent finishes, the exchange is recorded and its memories extracted.
+ * once the model answers (a reply without tool calls), the exchange is recorded and its memories
+ * extracted.
+ *
+ * Both happen inside `wrapModelCall`, the one hook that LangChain hands the whole run context:
+ * the other hooks only see the context fields a middleware declares in a `contextSchema`, and a
+ * namespace function may read any field (`context.userId`, `context.tenant`, ...).
  */
 export function sealMemoryMiddleware(options: SealMemoryMiddlewareOptions) {
-  const resolve = (context: unknown): Namespace => (typeof options.namespace === "function" ? options.namespace(context) : options.namespace);
+  const extractor = options.extractor ?? defaultExtractor();
+  const onRecordError = options.onRecordError ?? ((error: unknown) => process.emitWarning(`seal-memory: the exchange was not recorded: ${error instanceof Error ? error.message : String(error)}`, "SealMemoryWarning"));
   return createMiddleware({
     name: "SealMemoryMiddleware",
     wrapModelCall: async (request, handler) => {
+      const namespace = resolveNamespace(options.namespace, request.runtime.context);
       const query = messageText(lastOfType(request.messages, "human"));
-      if (!query.trim()) return handler(request);
-      const hits = await options.store.search(resolve(request.runtime.context), query, { limit: options.limit ?? 5 }).catch((error: unknown) => {
-        if (SealError.isInstance(error) && error.code === "TENANT_NOT_FOUND") return []; // nothing remembered yet
-        throw error;
-      });
+      // A pasted document is a poor query and may exceed the store's limit: search with its start.
+      const hits = query.trim() ? await options.store.search(namespace, truncateUtf8(query, options.store.maxQueryBytes), { limit: options.limit ?? 5 }) : [];
       const block = formatMemoryBlock(hits);
-      return handler(block ? { ...request, systemMessage: request.systemMessage.concat(`\n\n${block}`) } : request);
-    },
-    afterAgent: async (state, runtime) => {
-      if (options.record === false) return;
-      const user = messageText(lastOfType(state.messages, "human"));
-      const assistant = messageText(lastOfType(state.messages, "ai"));
-      await rememberInteraction(options.store, resolve(runtime.context), options.extractor ?? sentenceExtractor, { user, assistant }, runtime.signal ? { signal: runtime.signal } : {});
+      const response = await handler(block ? { ...request, systemMessage: request.systemMessage.concat(`\n\n${block}`) } : request);
+      if (options.record !== false && query.trim() && AIMessage.isInstance(response) && !(response.tool_calls?.length)) {
+        // The reply exists: a failure to record it must not lose it.
+        await rememberInteraction(options.store, namespace, extractor, { user: query, assistant: messageText(response) }, request.runtime.signal ? { signal: request.runtime.signal } : {}).catch(onRecordError);
+      }
+      return response;
     },
   });
 }

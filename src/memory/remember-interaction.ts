@@ -1,17 +1,43 @@
+import { SealError } from "../errors.js";
 import type { MemoryExtractor } from "./extractor.js";
 import type { MemoryStore } from "./memory-store.js";
-import type { Namespace, RememberResult } from "./memory-types.js";
+import type { Namespace, RememberInput, RememberResult } from "./memory-types.js";
+
+export interface RememberInteractionOptions {
+  signal?: AbortSignal;
+  /** Told about each candidate memory the store refused (too long, invalid text); the others are stored. */
+  onSkipped?: (candidate: RememberInput, error: SealError) => void;
+}
+
+/** Cuts a string to at most `maxBytes` of UTF-8 without splitting a character; lone surrogates become U+FFFD. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  const wellFormed = text.replace(/\p{Cs}/gu, "\uFFFD");
+  if (Buffer.byteLength(wellFormed, "utf8") <= maxBytes) return wellFormed;
+  let cut = Buffer.from(wellFormed, "utf8").subarray(0, maxBytes).toString("utf8");
+  if (cut.endsWith("\uFFFD")) cut = cut.slice(0, -1); // a character cut in half
+  return cut;
+}
 
 /**
  * Records one exchange as episodes (the raw source) and stores what the extractor finds in it,
- * each memory pointing at the user's episode for provenance.
+ * each memory pointing at the user's episode for provenance. A turn never fails because of what
+ * the user wrote: an episode over the store's limit is kept truncated, and a candidate memory the
+ * store refuses (`MEMORY_INVALID`) is skipped and reported through `onSkipped`.
  */
-export async function rememberInteraction(store: MemoryStore, namespace: Namespace, extractor: MemoryExtractor, interaction: { user: string; assistant?: string }, options: { signal?: AbortSignal } = {}): Promise<RememberResult[]> {
+export async function rememberInteraction(store: MemoryStore, namespace: Namespace, extractor: MemoryExtractor, interaction: { user: string; assistant?: string }, options: RememberInteractionOptions = {}): Promise<RememberResult[]> {
   if (!interaction.user.trim()) return [];
-  const userEpisode = store.recordEpisode(namespace, { role: "user", content: interaction.user });
-  if (interaction.assistant?.trim()) store.recordEpisode(namespace, { role: "assistant", content: interaction.assistant });
-  const candidates = await extractor.extract(interaction, options);
+  const limit = store.maxEpisodeBytes;
+  const userEpisode = store.recordEpisode(namespace, { role: "user", content: truncateUtf8(interaction.user, limit) });
+  if (interaction.assistant?.trim()) store.recordEpisode(namespace, { role: "assistant", content: truncateUtf8(interaction.assistant, limit) });
+  const candidates = await extractor.extract(interaction, options.signal ? { signal: options.signal } : {});
   const results: RememberResult[] = [];
-  for (const candidate of candidates) results.push(await store.remember(namespace, { ...candidate, episodeIds: [userEpisode, ...(candidate.episodeIds ?? [])] }));
+  for (const candidate of candidates) {
+    try {
+      results.push(await store.remember(namespace, { ...candidate, episodeIds: [userEpisode, ...(candidate.episodeIds ?? [])] }));
+    } catch (error) {
+      if (!(SealError.isInstance(error) && error.code === "MEMORY_INVALID")) throw error;
+      options.onSkipped?.(candidate, error);
+    }
+  }
   return results;
 }

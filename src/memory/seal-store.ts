@@ -15,8 +15,8 @@ export interface SealStoreOptions {
  * history is kept), `put(..., null)` forgets it everywhere, and `search` with a query uses hybrid
  * retrieval. Memories written by `remember()` appear as items keyed `memory-<id>`.
  *
- * One deviation from LangGraph: searching or listing with an empty namespace prefix, which would
- * reach every tenant, is refused (TENANT_INVALID).
+ * One deviation from LangGraph: searching or listing namespaces without a namespace prefix (or
+ * with a wildcard first part), which would reach every tenant, is refused (TENANT_INVALID).
  */
 export class SealStore extends BaseStore {
   private readonly textFields: string[];
@@ -76,6 +76,10 @@ export class SealStore extends BaseStore {
   }
 
   private listNamespaces_(operation: ListNamespacesOperation): string[][] {
+    const prefix = (operation.matchConditions ?? []).find((condition) => condition.matchType === "prefix" && condition.path.length > 0 && condition.path[0] !== "*");
+    if (!prefix) {
+      throw new SealError("TENANT_INVALID", "Listing namespaces without a prefix would reveal every tenant", { hint: 'Give the tenant as a prefix, e.g. store.listNamespaces({ prefix: ["user-42"] }); MemoryStore.listNamespaces() is the administrator\'s view.' });
+    }
     const all = this.memory.listNamespaces().filter((namespace) =>
       (operation.matchConditions ?? []).every((condition) => {
         const path = condition.path;

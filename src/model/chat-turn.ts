@@ -18,6 +18,18 @@ export interface ChatTurnOptions {
  * afterwards, so one context serves turn after turn.
  */
 export async function generateChatTurn(context: LlamaContext, history: readonly ChatHistoryItem[], options: ChatTurnOptions = {}): Promise<string> {
+  return (await generateChatReply(context, history, options)).text;
+}
+
+/** A reply and whether the token limit cut it short. */
+export interface ChatReply {
+  text: string;
+  /** True when generation stopped at `maxTokens` rather than at the model's end of turn. */
+  cut: boolean;
+}
+
+/** `generateChatTurn`, telling also whether the reply was cut by the token limit. */
+export async function generateChatReply(context: LlamaContext, history: readonly ChatHistoryItem[], options: ChatTurnOptions = {}): Promise<ChatReply> {
   const chat = new LlamaChat({ contextSequence: context.getSequence() });
   try {
     const result = await chat.generateResponse([...history, { type: "model", response: [] }], {
@@ -28,7 +40,7 @@ export async function generateChatTurn(context: LlamaContext, history: readonly 
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onTextChunk ? { onTextChunk: options.onTextChunk } : {}),
     });
-    return result.response;
+    return { text: result.response, cut: result.metadata.stopReason === "maxTokens" };
   } catch (error) {
     if (options.signal?.aborted) throw new SealError("ABORTED", "Generation was aborted", { cause: error });
     throw error;

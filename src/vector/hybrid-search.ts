@@ -18,9 +18,10 @@ const RRF_K = 60;
  * BM25 (SQLite FTS5) and dense (HNSW) results for one tenant, each filtered to the memories valid
  * now (or at `asOf`), fused by reciprocal rank. Each retriever contributes up to `depth` results.
  */
-export function hybridSearch(db: Database.Database, index: TenantIndex, tenantId: number, query: { text: string; vector: Float32Array }, options: { limit: number; asOf?: number }): HybridHit[] {
+export function hybridSearch(db: Database.Database, index: TenantIndex, tenantId: number, query: { text: string; vector: Float32Array }, options: { limit: number; asOf?: number; now?: number }): HybridHit[] {
   const depth = Math.max(20, options.limit * 4);
-  const validity = validityCondition(options.asOf);
+  const now = options.now ?? Date.now();
+  const validity = validityCondition(options.asOf, now);
   const hits = new Map<number, HybridHit>();
   const hit = (id: number): HybridHit => {
     let entry = hits.get(id);
@@ -42,7 +43,8 @@ export function hybridSearch(db: Database.Database, index: TenantIndex, tenantId
   }
 
   // Present: every live vector that is not retired. Past: exactly the ids SQLite says were valid.
-  let allow: (id: number) => boolean = (id) => !index.retired.has(id);
+  const expired = new Set(db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND expires_at IS NOT NULL AND expires_at <= ?").pluck().all(tenantId, now) as number[]);
+  let allow: (id: number) => boolean = (id) => !index.retired.has(id) && !expired.has(id);
   if (options.asOf !== undefined) {
     const valid = new Set(db.prepare(`SELECT m.id FROM memories m WHERE m.tenant_id = ? AND ${validity.sql}`).pluck().all(tenantId, ...validity.params) as number[]);
     allow = (id) => valid.has(id);

@@ -37,7 +37,10 @@ describe("SealStore (LangGraph BaseStore)", () => {
     expect(await codeOf(store.search([], { query: "everyone's secrets" }))).toBe("TENANT_INVALID");
 
     expect(await store.listNamespaces({ prefix: ["alice"] })).toEqual([["alice", "memories"]]);
-    expect(await store.listNamespaces({ maxDepth: 1 })).toEqual([["alice"], ["bob"]]);
+    expect(await store.listNamespaces({ prefix: ["bob"], maxDepth: 1 })).toEqual([["bob"]]);
+    // without a prefix it would list every tenant: refused, as the class doc says
+    expect(await codeOf(store.listNamespaces({ maxDepth: 1 }))).toBe("TENANT_INVALID");
+    expect(await codeOf(store.listNamespaces())).toBe("TENANT_INVALID");
 
     await store.delete(["alice", "memories"], "food");
     expect(await store.get(["alice", "memories"], "food")).toBeNull();

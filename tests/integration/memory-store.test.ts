@@ -193,7 +193,13 @@ describe("bad input gets a coded error and loses nothing", () => {
     expect(await codeOf(store.remember(USER, { text: new Uint8Array([0x66, 0xff, 0xfe]) as unknown as string }))).toBe("MEMORY_INVALID");
     expect(await codeOf(store.remember([] as string[], { text: "no tenant" }))).toBe("TENANT_INVALID");
     expect(await codeOf(store.remember(undefined as unknown as string[], { text: "no tenant" }))).toBe("TENANT_INVALID");
-    expect(await codeOf(store.search(["nobody"], "anything"))).toBe("TENANT_NOT_FOUND");
+    // an unknown tenant simply has nothing (issue 10: users expect [] rather than an error)
+    expect(await store.search(["nobody"], "anything")).toEqual([]);
+    expect(store.list(["nobody"])).toEqual([]);
+    expect(await codeOf(store.search(USER, "x".repeat(10 * 1024 * 1024)))).toBe("INVALID_OPTIONS");
+    expect(await codeOf(store.search(USER, "pilot", { limit: -1 }))).toBe("INVALID_OPTIONS");
+    expect(await codeOf(store.search(USER, "pilot", { limit: 1.5 }))).toBe("INVALID_OPTIONS");
+    expect(await codeOf(Promise.resolve().then(() => store.list(USER, { limit: 0 })))).toBe("INVALID_OPTIONS");
     expect(await codeOf(Promise.resolve().then(() => store.forget(USER, 999)))).toBe("MEMORY_NOT_FOUND");
     // the valid memory is untouched and nothing else was written
     expect(store.list(USER).map((memory) => memory.text)).toEqual(["The user is a pilot."]);

@@ -9,7 +9,7 @@ import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
 import type { ChatHistoryItem, LlamaContext } from "node-llama-cpp";
 import type { AdapterSpec } from "../adapter-spec.js";
 import { AdapterSwitcher } from "../adapter-switcher.js";
-import { generateChatTurn } from "../chat-turn.js";
+import { generateChatReply, type ChatReply } from "../chat-turn.js";
 import { adapterFileIdentity, type SealRuntime } from "../runtime.js";
 import { pushChunks } from "./push-chunks.js";
 import { parseReply, replySchema, toolInstructions, toolModeFromChoice, type ToolDefinition, type ToolMode } from "./tool-calling.js";
@@ -101,7 +101,7 @@ export class ChatSealLlama extends BaseChatModel<ChatSealLlamaCallOptions> {
     const aiMessage = new AIMessage({
       content: message.content,
       tool_calls: (message as AIMessageChunk).tool_calls ?? [],
-      response_metadata: { model_provider: "seal-llama" },
+      response_metadata: { ...message.response_metadata, model_provider: "seal-llama" },
     });
     return { generations: [{ text: typeof aiMessage.content === "string" ? aiMessage.content : "", message: aiMessage }] };
   }
@@ -118,24 +118,30 @@ export class ChatSealLlama extends BaseChatModel<ChatSealLlamaCallOptions> {
     const signal = options.signal;
 
     if (mode.kind === "none") {
-      // Plain text: stream tokens as they come.
+      // Plain text: stream tokens as they come, then say how the reply ended.
+      let reply: ChatReply | undefined;
       yield* pushChunks<string, ChatGenerationChunk>(
-        (push) => this.runTurn(history, { onTextChunk: push, ...(signal ? { signal } : {}) }),
+        async (push) => {
+          reply = await this.runTurn(history, { onTextChunk: push, ...(signal ? { signal } : {}) });
+        },
         (text) => {
           void runManager?.handleLLMNewToken(text);
           return new ChatGenerationChunk({ text, message: new AIMessageChunk({ content: text }) });
         },
       );
+      yield new ChatGenerationChunk({ text: "", message: new AIMessageChunk({ content: "", response_metadata: finishMetadata(reply?.cut ?? false) }) });
       return;
     }
 
     const withTools = addSystemText(history, toolInstructions(tools, mode));
     const grammar = await this.runtime.llama.createGrammarForJsonSchema(replySchema(tools, mode) as never);
-    const text = await this.runTurn(withTools, { grammar, ...(signal ? { signal } : {}) });
-    const reply = parseReply(text);
-    if (reply.kind === "answer") {
-      void runManager?.handleLLMNewToken(reply.text);
-      yield new ChatGenerationChunk({ text: reply.text, message: new AIMessageChunk({ content: reply.text }) });
+    const generated = await this.runTurn(withTools, { grammar, ...(signal ? { signal } : {}) });
+    const reply = parseReply(generated.text, { cut: generated.cut });
+    if (reply.kind === "answer" || reply.kind === "cut-tool-call") {
+      // A cut tool call cannot run with half its arguments: it ends the turn as an empty, cut reply.
+      const text = reply.kind === "answer" ? reply.text : "";
+      if (text) void runManager?.handleLLMNewToken(text);
+      yield new ChatGenerationChunk({ text, message: new AIMessageChunk({ content: text, response_metadata: finishMetadata(generated.cut) }) });
       return;
     }
     const id = `call_${randomUUID()}`;
@@ -157,11 +163,11 @@ export class ChatSealLlama extends BaseChatModel<ChatSealLlamaCallOptions> {
     await this.dispose();
   }
 
-  private runTurn(history: ChatHistoryItem[], turn: Omit<Parameters<typeof generateChatTurn>[2], "maxTokens" | "temperature" | "seed">): Promise<string> {
+  private runTurn(history: ChatHistoryItem[], turn: Omit<Parameters<typeof generateChatReply>[2], "maxTokens" | "temperature" | "seed">): Promise<ChatReply> {
     const run = async () => {
       const lease = await this.switcher.acquire();
       try {
-        return await generateChatTurn(lease.context, history, {
+        return await generateChatReply(lease.context, history, {
           ...turn,
           maxTokens: this.maxTokens,
           temperature: this.temperature,
@@ -175,6 +181,14 @@ export class ChatSealLlama extends BaseChatModel<ChatSealLlamaCallOptions> {
     this.turnQueue = result.catch(() => undefined);
     return result;
   }
+}
+
+/**
+ * How a reply ended, in LangChain's terms: `finish_reason` "length" when the token limit cut it
+ * (the text is what was generated up to the cut), "stop" otherwise.
+ */
+function finishMetadata(cut: boolean): Record<string, unknown> {
+  return cut ? { finish_reason: "length", truncated: true } : { finish_reason: "stop" };
 }
 
 /** Prepends text to the first system message, or adds one. */

@@ -56,14 +56,20 @@ export function toolInstructions(tools: readonly ToolDefinition[], mode: ToolMod
   return `You can call these tools:\n${lines.join("\n")}\nTo call a tool, write {"tool": "<tool name>", "arguments": {...}}.${answerLine}`;
 }
 
-export type ParsedReply = { kind: "tool"; name: string; args: Record<string, unknown> } | { kind: "answer"; text: string };
+export type ParsedReply = { kind: "tool"; name: string; args: Record<string, unknown> } | { kind: "answer"; text: string; cut?: boolean } | { kind: "cut-tool-call"; name?: string };
 
-export function parseReply(text: string): ParsedReply {
+/**
+ * The model's reply under the reply grammar. A reply cut by the token limit is not complete JSON:
+ * an answer is recovered up to the cut (and marked as cut); a tool call cannot be, so it is
+ * reported as cut rather than run with half its arguments.
+ */
+export function parseReply(text: string, options: { cut?: boolean } = {}): ParsedReply {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new SealError("GENERATION_FAILED", "The model's reply was not complete JSON (token limit reached?)", {
+    if (options.cut) return recoverCutReply(text);
+    throw new SealError("GENERATION_FAILED", "The model's reply was not complete JSON", {
       hint: "Raise maxTokens, or shorten the conversation.",
       context: { reply: text.slice(0, 500) },
       cause: error,
@@ -71,5 +77,30 @@ export function parseReply(text: string): ParsedReply {
   }
   const object = value as { tool?: unknown; arguments?: unknown; answer?: unknown };
   if (typeof object.tool === "string") return { kind: "tool", name: object.tool, args: (object.arguments ?? {}) as Record<string, unknown> };
-  return { kind: "answer", text: String(object.answer ?? "") };
+  return { kind: "answer", text: String(object.answer ?? ""), ...(options.cut ? { cut: true } : {}) };
+}
+
+/** The text of a cut `{"answer": "...` reply, decoded as far as it goes; anything else is a cut tool call. */
+function recoverCutReply(text: string): ParsedReply {
+  const answer = /^\s*\{\s*"answer"\s*:\s*"/.exec(text);
+  if (!answer) {
+    const name = /"tool"\s*:\s*"([^"]*)"/.exec(text)?.[1];
+    return { kind: "cut-tool-call", ...(name ? { name } : {}) };
+  }
+  let body = text.slice(answer[0].length);
+  // The string ends at its first unescaped quote, if the cut came after it.
+  for (let index = 0; index < body.length; index++) {
+    if (body[index] === "\\") index++;
+    else if (body[index] === '"') {
+      body = body.slice(0, index);
+      break;
+    }
+  }
+  // Drop a trailing partial escape ("\", "\u00") so that the rest decodes.
+  body = body.replace(/\\(u[0-9a-fA-F]{0,3})?$/, "");
+  try {
+    return { kind: "answer", text: JSON.parse(`"${body}"`) as string, cut: true };
+  } catch {
+    return { kind: "answer", text: body, cut: true };
+  }
 }
