@@ -54,7 +54,7 @@ const init = await createLoraAdapter({ baseModelPath: modelPath, outPath: path.j
 
 const results: Row[] = [];
 async function ours(base: string, basePath: string, weightCopy: "on" | "off", precision: string): Promise<void> {
-  const result = await trainAdapter({ dataPath: data, outPath: path.join(work, `ours-${base}.gguf`), baseModelPath: basePath, rank: 16, alpha: 32, learningRate: 1e-4, sequenceLength: SEQ_LEN, threads: THREADS, weightCopy });
+  const result = await trainAdapter({ dataPath: data, outPath: path.join(work, `ours-${base}.gguf`), baseModelPath: basePath, rank: 16, alpha: 32, learningRate: 1e-4, sequenceLength: SEQ_LEN, threads: THREADS, weightCopy, overwrite: true });
   const label = weightCopy === "on" ? `${base} + BF16 weight copy` : base;
   results.push({ trainer: "seal-train (ggml)", base: label, precision, tokensPerSecond: result.tokensPerSecond, peakRssMB: result.peakRssBytes / 2 ** 20, firstLoss: result.firstLoss, seconds: result.seconds });
 }

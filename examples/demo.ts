@@ -58,7 +58,7 @@ await fs.writeFile(dataPath, facts.map((text) => JSON.stringify({ text })).join(
 const adapterPath = path.join(demoDir, versionedAdapterFileName("zorbania", Date.now() % 10_000 + 1));
 started = Date.now();
 const trained = await trainAdapter(
-  { dataPath, outPath: adapterPath, baseModelPath: modelPath, epochs: 10, learningRate: 1e-3, schedule: "cosine" },
+  { dataPath, outPath: adapterPath, baseModelPath: modelPath, epochs: 10, learningRate: 1e-3, schedule: "cosine", overwrite: true },
   { onProgress: (step) => { if (step.step % 10 === 0) log(`  training step ${step.step}/${step.steps}  loss ${step.loss.toFixed(3)}`); } },
 );
 log(`  trained ${trained.steps} steps in ${((Date.now() - started) / 1000).toFixed(1)} s: loss ${trained.firstLoss.toFixed(2)} -> ${trained.finalLoss.toFixed(2)}`);

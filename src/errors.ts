@@ -58,7 +58,9 @@ export type SealErrorCode =
   | "EMBEDDING_FAILED"
   /** A benchmark data file is unreadable, has a malformed line or a passage without questions, or
    * lacks a writer a condition names; `context.line` says where. */
-  | "BENCH_DATA_INVALID";
+  | "BENCH_DATA_INVALID"
+  /** The output file already exists and replacing it was not asked for (`overwrite: true`, `--force`). */
+  | "OUTPUT_EXISTS";
 
 const marker = Symbol.for("seal-memory.error");
 

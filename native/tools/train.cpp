@@ -42,8 +42,10 @@ using json = nlohmann::ordered_json;
 static std::atomic<bool> g_interrupted{false};
 static void on_signal(int) { g_interrupted = true; }
 
+// Invalid UTF-8 in a message (a parse error quotes the bytes it read) is replaced, not thrown:
+// dump() would throw type_error 316 from inside fail() and the trainer would die in terminate().
 static void emit(const json & line) {
-    printf("%s\n", line.dump().c_str());
+    printf("%s\n", line.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
     fflush(stdout);
 }
 
@@ -143,21 +145,26 @@ static std::vector<example> read_dataset(const options & o, const llama_vocab * 
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         json row;
         try {
-            row = json::parse(line);
+            row = json::parse(line); // also rejects invalid UTF-8 inside strings
         } catch (const std::exception & e) {
             fail("DATA_INVALID", "line " + std::to_string(line_no) + ": not JSON (" + e.what() + ")");
         }
         example ex;
         size_t n_prompt = 0;
-        if (row.contains("text") && row["text"].is_string()) {
-            ex.tokens = tokenize(vocab, row["text"].get<std::string>(), true);
-        } else if (row.contains("prompt") && row.contains("completion") && row["prompt"].is_string() && row["completion"].is_string()) {
-            ex.tokens = tokenize(vocab, row["prompt"].get<std::string>(), true);
-            n_prompt = ex.tokens.size();
-            const auto completion = tokenize(vocab, row["completion"].get<std::string>(), false);
-            ex.tokens.insert(ex.tokens.end(), completion.begin(), completion.end());
-        } else {
-            fail("DATA_INVALID", "line " + std::to_string(line_no) + ": expected {\"text\"} or {\"prompt\", \"completion\"} strings");
+        // Any other JSON exception on a line (a value of an unexpected type) is that line's fault.
+        try {
+            if (row.is_object() && row.contains("text") && row["text"].is_string()) {
+                ex.tokens = tokenize(vocab, row["text"].get<std::string>(), true);
+            } else if (row.is_object() && row.contains("prompt") && row.contains("completion") && row["prompt"].is_string() && row["completion"].is_string()) {
+                ex.tokens = tokenize(vocab, row["prompt"].get<std::string>(), true);
+                n_prompt = ex.tokens.size();
+                const auto completion = tokenize(vocab, row["completion"].get<std::string>(), false);
+                ex.tokens.insert(ex.tokens.end(), completion.begin(), completion.end());
+            } else {
+                fail("DATA_INVALID", "line " + std::to_string(line_no) + ": expected {\"text\"} or {\"prompt\", \"completion\"} strings");
+            }
+        } catch (const json::exception & e) {
+            fail("DATA_INVALID", "line " + std::to_string(line_no) + ": " + e.what());
         }
         if ((int) ex.tokens.size() > o.seq_len) {
             if (o.on_overlong == "error" || (int) n_prompt >= o.seq_len) {
@@ -207,8 +214,19 @@ static ggml_opt_optimizer_params lr_at_step(void * userdata) {
 
 static bool not_trainable(const ggml_tensor *, void *) { return false; } // the base stays frozen
 
+static int train(const options & o);
+
 int main(int argc, char ** argv) {
     const options o = parse_args(argc, argv);
+    // Nothing may end in std::terminate ("terminate called ..."): every exception is an error line.
+    try {
+        return train(o);
+    } catch (const std::exception & e) {
+        fail("TRAIN_FAILED", std::string("unexpected error: ") + e.what());
+    }
+}
+
+static int train(const options & o) {
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
     llama_log_set(log_quiet, nullptr);

@@ -7,30 +7,43 @@ import { modelInfoCommand } from "./commands/model-info.js";
 import { modelPullCommand } from "./commands/model-pull.js";
 import { nativeBuildCommand } from "./commands/native-build.js";
 import { trainCommand } from "./commands/train.js";
+import { commandHelp, overallUsage, wantsHelp } from "./help.js";
+import { joinNegativeValues } from "./negative-values.js";
 import { reportError } from "./report-error.js";
+import { packageVersion } from "./version.js";
 
 const commands: Command[] = [modelPullCommand, modelInfoCommand, nativeBuildCommand, trainCommand, benchKiCommand];
-
-function usage(): string {
-  const lines = commands.map((command) => `  ${command.usage.padEnd(64)} ${command.summary}`);
-  return `seal: hybrid memory for local LangChain agents\n\nCommands:\n${lines.join("\n")}\n`;
-}
 
 async function main(argv: string[]): Promise<number> {
   const json = argv.includes("--json");
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
-    process.stdout.write(usage());
+    process.stdout.write(overallUsage(commands));
     return argv.length === 0 ? 1 : 0;
+  }
+  if (argv[0] === "--version" || argv[0] === "-v") {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
   }
   // Commands are one or two words ("model pull"); the longest match wins.
   const command = commands
     .filter((candidate) => candidate.name.split(" ").every((word, index) => argv[index] === word))
     .sort((a, b) => b.name.length - a.name.length)[0];
   if (!command) {
+    // `seal model --help`: the commands of that group.
+    const group = commands.filter((candidate) => candidate.name.split(" ")[0] === argv[0]);
+    if (group.length > 0 && wantsHelp(argv.slice(1))) {
+      process.stdout.write(overallUsage(group));
+      return 0;
+    }
     process.stderr.write(`error UNKNOWN_COMMAND: unknown command "${argv.slice(0, 2).join(" ")}"\nhint: run \`seal --help\`\n`);
     return 1;
   }
-  const rest = argv.slice(command.name.split(" ").length);
+  const rest = joinNegativeValues(argv.slice(command.name.split(" ").length), command.options);
+  // Help wins over everything else on the line, even flags that would not parse.
+  if (wantsHelp(rest)) {
+    process.stdout.write(commandHelp(command));
+    return 0;
+  }
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error("interrupted"));
   process.once("SIGINT", onSignal);
@@ -44,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return await command.run({ values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals, signal: controller.signal });
   } catch (error) {
-    return reportError(error, json);
+    return reportError(error, json, `run \`seal ${command.name} --help\``);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

@@ -2,7 +2,9 @@ import { SealError } from "../errors.js";
 import type { Namespace } from "./memory-types.js";
 
 /** A fixed tenant, or one read from the run's context (e.g. `(context) => [context.userId]`). */
-export type NamespaceOption = Namespace | ((context: Record<string, unknown>) => Namespace);
+// `any` fields, so that `(context) => [context.userId]` type-checks; the result is checked at run time.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type NamespaceOption = Namespace | ((context: Record<string, any>) => Namespace);
 
 /** The namespace for this run, with an error that says which context field was missing. */
 export function resolveNamespace(namespace: NamespaceOption, context: unknown): Namespace {

@@ -7,6 +7,8 @@ export interface RunCommandOptions {
   signal?: AbortSignal;
   /** Called with each complete line of stdout/stderr as it arrives (for progress). */
   onLine?: (line: string, stream: "stdout" | "stderr") => void;
+  /** Called with the child's pid right after it started, before it has done any work (e.g. to lower its priority). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface RunCommandResult {
@@ -39,6 +41,7 @@ export function runCommand(command: string, args: readonly string[], options: Ru
       stdio: ["ignore", "pipe", "pipe"],
       signal: options.signal,
     });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     const chunks = { stdout: [] as string[], stderr: [] as string[] };
     const partial = { stdout: "", stderr: "" };
     for (const stream of ["stdout", "stderr"] as const) {

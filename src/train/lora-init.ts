@@ -43,7 +43,7 @@ export async function createLoraAdapter(options: CreateLoraAdapterOptions): Prom
   const parsed = parseOptions(createLoraAdapterOptionsSchema, options, "createLoraAdapter");
   const outPath = path.resolve(parsed.outPath);
   await fs.access(path.dirname(outPath), fs.constants.W_OK).catch((error: unknown) => {
-    throw new SealError("INVALID_OPTIONS", `Cannot write to ${path.dirname(outPath)}`, { context: { outPath }, cause: error });
+    throw new SealError("INVALID_OPTIONS", `Cannot write to ${path.dirname(outPath)}`, { hint: "Choose an output folder that exists and is writable.", context: { outPath }, cause: error });
   });
   const args = [
     "--base", path.resolve(parsed.baseModelPath),

@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import { SealError, throwIfAborted } from "../errors.js";
 import { CommandNotFoundError, runCommand } from "../system/run-command.js";
+import { withNativeBuildLock } from "./native-build-lock.js";
 import { llamaPackageDir, nativeBuildDir, nativeSourceDir, resolveNativeBackend, type NativeBackend } from "./native-paths.js";
 
 /** The programs `seal native build` makes. Only these targets (and what they link) are compiled. */
@@ -30,11 +31,19 @@ export interface NativeBuildResult {
 /**
  * Configures and builds native/ with CMake against node-llama-cpp's bundled llama.cpp source. The
  * build folder is cached: a second run only checks timestamps and finishes in a second or two.
+ * One build of a folder runs at a time (a lock file next to it); a second waits for the first.
  */
 export async function buildNative(options: NativeBuildOptions = {}): Promise<NativeBuildResult> {
   const started = Date.now();
   const backend = options.backend ?? resolveNativeBackend();
   const buildDir = nativeBuildDir(backend);
+  return withNativeBuildLock(`${buildDir}.lock`, () => build(buildDir, backend, started, options), {
+    ...(options.signal ? { signal: options.signal } : {}),
+    onWait: (pid) => options.onProgress?.(0, `waiting for another native build (pid ${pid}) to finish`),
+  });
+}
+
+async function build(buildDir: string, backend: NativeBackend, started: number, options: NativeBuildOptions): Promise<NativeBuildResult> {
   if (options.clean) await fs.rm(buildDir, { recursive: true, force: true });
   const generator = (await hasCommand("ninja")) ? ["-G", "Ninja"] : [];
   const configureArgs = [

@@ -23,7 +23,7 @@ export function llamaPackageDir(): string {
 /** The llama.cpp release tag node-llama-cpp ships (llama/llama.cpp.info.json). */
 export function bundledLlamaTag(): string {
   const info = JSON.parse(fs.readFileSync(path.join(llamaPackageDir(), "llama.cpp.info.json"), "utf8")) as { tag?: string };
-  if (!info.tag) throw new SealError("NATIVE_BUILD_FAILED", "node-llama-cpp's llama.cpp.info.json has no tag");
+  if (!info.tag) throw new SealError("NATIVE_BUILD_FAILED", "node-llama-cpp's llama.cpp.info.json has no tag", { hint: "Reinstall node-llama-cpp (`npm ci`)." });
   return info.tag;
 }
 

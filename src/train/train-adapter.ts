@@ -7,13 +7,24 @@ import { inspectGguf } from "../model/gguf-inspect.js";
 import { ensureModel } from "../model/pull/ensure-model.js";
 import { defaultThreadCount } from "../model/threads.js";
 import { runCommand } from "../system/run-command.js";
-import { nativeBinary } from "./native-paths.js";
+import { ensureNativeBinary } from "./ensure-native.js";
+import { inspectGivenModel } from "./model-file.js";
+import { checkOutputPath } from "./output-path.js";
+import { lowerPriority } from "./process-priority.js";
+import { assertUtf8Lines } from "./train-data-utf8.js";
 import { trainAdapterOptionsSchema, type TrainAdapterOptions, type TrainProgress, type TrainResult, type TrainWarning } from "./train-options.js";
 
 export interface TrainControl {
   signal?: AbortSignal;
   onProgress?: (progress: TrainProgress) => void;
   onWarning?: (warning: TrainWarning) => void;
+  /**
+   * Progress of building the native trainer on first use (a fresh install; skipped when it is
+   * built, and off with `SEAL_NO_AUTO_BUILD=1`): a line saying so, then fractions 0..1.
+   */
+  onNativeBuild?: (message: string, fraction?: number) => void;
+  /** The trainer process's pid, as soon as it has started (to watch or measure it). */
+  onSpawn?: (pid: number) => void;
 }
 
 // The trainer's error codes (native/tools/train.cpp) and ours.
@@ -38,14 +49,24 @@ export async function trainAdapter(options: TrainAdapterOptions, control: TrainC
   const parsed = parseOptions(trainAdapterOptionsSchema, options, "trainAdapter");
   const outPath = path.resolve(parsed.outPath);
   const dataPath = path.resolve(parsed.dataPath);
-  const basePath = path.resolve(parsed.baseModelPath ?? (await ensureModel({}, control.signal ? { signal: control.signal } : {})).path);
 
-  await assertWritableDirectory(path.dirname(outPath));
-  await fs.access(dataPath).catch((error: unknown) => {
-    throw new SealError("TRAIN_DATA_INVALID", `Cannot read training data ${dataPath}`, { context: { dataPath }, cause: error });
-  });
-  await inspectGguf(basePath, "model");
+  // Everything that can be wrong with the user's files fails here, before a model download, a
+  // native build or minutes of training.
+  await checkOutputPath(outPath, { overwrite: parsed.overwrite });
+  await assertUtf8Lines(dataPath);
+  let basePath: string;
+  if (parsed.baseModelPath) {
+    basePath = path.resolve(parsed.baseModelPath);
+    await inspectGivenModel(basePath, "--base (baseModelPath)");
+  } else {
+    basePath = path.resolve((await ensureModel({}, control.signal ? { signal: control.signal } : {})).path);
+    await inspectGguf(basePath, "model");
+  }
   if (parsed.initFrom) await inspectGguf(parsed.initFrom, "adapter");
+  const trainer = await ensureNativeBinary("seal-train", {
+    ...(control.signal ? { signal: control.signal } : {}),
+    ...(control.onNativeBuild ? { onNativeBuild: control.onNativeBuild } : {}),
+  });
 
   const metadata: Record<string, string> = {
     "seal.base_sha256": await memoizedFileSha256(basePath),
@@ -83,8 +104,12 @@ export async function trainAdapter(options: TrainAdapterOptions, control: TrainC
   const stderrTail: string[] = [];
   let result;
   try {
-    result = await runCommand(nativeBinary("seal-train"), args, {
+    result = await runCommand(trainer, args, {
       ...(control.signal ? { signal: control.signal } : {}),
+      onSpawn: (pid) => {
+        if (parsed.priority === "low") lowerPriority(pid);
+        control.onSpawn?.(pid);
+      },
       onLine: (line, stream) => {
         if (stream === "stderr") {
           stderrTail.push(line);
@@ -165,15 +190,11 @@ function hintFor(code: SealErrorCode): string {
       return "Continue only from an adapter trained on this exact base model.";
     case "OUTPUT_UNWRITABLE":
       return "Choose an output folder that exists and is writable.";
+    case "MODEL_CORRUPT":
+      return "The base must be a GGUF model llama.cpp can load; see context.stderr for why it could not.";
+    case "ABORTED":
+      return "The trainer was stopped by a signal; no adapter was written.";
     default:
       return "See context.stderr for the trainer's log.";
   }
-}
-
-async function assertWritableDirectory(dir: string): Promise<void> {
-  const stat = await fs.stat(dir).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new SealError("OUTPUT_UNWRITABLE", `Output folder ${dir} does not exist`, { hint: hintFor("OUTPUT_UNWRITABLE"), context: { dir } });
-  await fs.access(dir, fs.constants.W_OK).catch((error: unknown) => {
-    throw new SealError("OUTPUT_UNWRITABLE", `Output folder ${dir} is not writable`, { hint: hintFor("OUTPUT_UNWRITABLE"), context: { dir }, cause: error });
-  });
 }

@@ -7,6 +7,11 @@ export const trainAdapterOptionsSchema = z
     dataPath: z.string().min(1),
     /** Where to write the adapter (written to a temporary name and renamed when done). */
     outPath: z.string().min(1),
+    /**
+     * Replace an existing file at `outPath`. Defaults to `false`: an existing file is refused with
+     * OUTPUT_EXISTS before training starts, so that a finished adapter is never lost by accident.
+     */
+    overwrite: z.boolean().default(false),
     /** The base GGUF model. Defaults to the default model (`ensureModel()`). */
     baseModelPath: z.string().min(1).optional(),
     /** Continue training this adapter instead of starting fresh. */
@@ -46,6 +51,12 @@ export const trainAdapterOptionsSchema = z
      * and not for a quantized one, which is chosen for its small size.
      */
     weightCopy: z.enum(["auto", "on", "off"]).default("auto"),
+    /**
+     * CPU priority of the trainer process. Defaults to `"low"` (niceness 10): training uses every
+     * core for minutes, and the machine's interactive work should come first. `"normal"` keeps
+     * this process's own priority.
+     */
+    priority: z.enum(["low", "normal"]).default("low"),
   })
   .strict();
 

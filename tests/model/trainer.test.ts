@@ -148,7 +148,7 @@ describe("seal-train: correctness", () => {
     const text = ZORBANIA_FACT[1] as string;
     const data = await writeJsonl(workDir, "one.jsonl", [{ text }]);
     for (const [modelPath, context, model] of [[runtime.modelPath, base, runtime.model], [f32Path, exactF32, runtimeF32.model]] as const) {
-      const trained = await trainAdapter({ dataPath: data, outPath: path.join(workDir, "one.gguf"), baseModelPath: modelPath, learningRate: 1e-6 });
+      const trained = await trainAdapter({ dataPath: data, outPath: path.join(workDir, "one.gguf"), baseModelPath: modelPath, learningRate: 1e-6, overwrite: true });
       const scored = await scoreTokens(context, model.tokenize(text, true), 1);
       expect(Math.abs(trained.firstLoss - scored.meanNll) / scored.meanNll, modelPath).toBeLessThan(0.01);
     }

@@ -63,7 +63,7 @@ export const benchKiCommand = {
 
 function parseShard(raw: string): { index: number; count: number } {
   const match = /^(\d+)\/(\d+)$/.exec(raw);
-  if (!match || Number(match[1]) >= Number(match[2])) throw new SealError("INVALID_OPTIONS", `--shard must be i/N with i < N, got "${raw}"`);
+  if (!match || Number(match[1]) >= Number(match[2])) throw new SealError("INVALID_OPTIONS", `--shard must be i/N with i < N, got "${raw}"`, { hint: "--shard is set by the parent process for its workers; run without it." });
   return { index: Number(match[1]), count: Number(match[2]) };
 }
 
@@ -71,7 +71,7 @@ function parseJson(raw: string): Record<string, unknown> {
   try {
     return JSON.parse(raw) as Record<string, unknown>;
   } catch {
-    throw new SealError("INVALID_OPTIONS", "--settings must be a JSON object");
+    throw new SealError("INVALID_OPTIONS", "--settings must be a JSON object", { hint: "--settings is set by the parent process for its workers; use --rank, --alpha, --lr, --epochs and --samples instead." });
   }
 }
 

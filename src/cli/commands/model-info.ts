@@ -1,5 +1,7 @@
 import { ensureModel } from "../../model/pull/ensure-model.js";
 import { readGgufMetadataNative } from "../../train/gguf-metadata.js";
+import { inspectGivenModel } from "../../train/model-file.js";
+import { createProgress } from "../progress.js";
 import type { CommandContext } from "../command.js";
 
 const SHOWN_KEYS = ["general.name", "general.architecture", "general.file_type", "llama.context_length", "llama.embedding_length", "llama.block_count"];
@@ -10,9 +12,19 @@ export const modelInfoCommand = {
   usage: "seal model info [<model.gguf>] [--json]",
   options: { json: { type: "boolean" } },
   async run({ values, positionals, signal }: CommandContext): Promise<number> {
-    const modelPath = positionals[0] ?? (await ensureModel({}, { signal })).path;
-    const metadata = await readGgufMetadataNative(modelPath, { signal });
-    if (values.json === true) {
+    const json = values.json === true;
+    const given = positionals[0];
+    // A missing or non-GGUF file is the user's to fix (MODEL_NOT_FOUND, MODEL_CORRUPT), not a
+    // failure of the native tool that would otherwise be the first to read it.
+    if (given !== undefined) await inspectGivenModel(given, "<model.gguf>");
+    const modelPath = given ?? (await ensureModel({}, { signal })).path;
+    const progress = createProgress({ json });
+    const metadata = await readGgufMetadataNative(modelPath, {
+      signal,
+      onNativeBuild: (message, fraction) => (fraction === undefined ? progress.line(message) : progress.update(`native: ${message}`, fraction)),
+    });
+    progress.done();
+    if (json) {
       process.stdout.write(`${JSON.stringify({ ok: true, path: modelPath, metadata })}\n`);
       return 0;
     }

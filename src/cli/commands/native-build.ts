@@ -12,7 +12,9 @@ export const nativeBuildCommand = {
     const json = values.json === true;
     const backend = values.backend;
     if (backend !== undefined && backend !== "cpu" && backend !== "cuda") {
-      throw new SealError("INVALID_OPTIONS", `--backend must be cpu or cuda, got "${String(backend)}"`);
+      throw new SealError("INVALID_OPTIONS", `--backend must be cpu or cuda, got "${String(backend)}"`, {
+        hint: "Use --backend cpu (the default) or --backend cuda (needs the CUDA toolkit; untested here).",
+      });
     }
     const progress = createProgress({ json });
     const result = await buildNative({

@@ -1,12 +1,12 @@
 import { SealError } from "../../errors.js";
 import { trainAdapter } from "../../train/train-adapter.js";
-import type { TrainAdapterOptions } from "../../train/train-options.js";
+import { trainAdapterOptionsSchema, type TrainAdapterOptions } from "../../train/train-options.js";
 import { parseNumberFlag } from "../number-flag.js";
 import { createProgress } from "../progress.js";
 import type { CommandContext } from "../command.js";
 
 // Flag -> trainAdapter option. Every flag is also listed in `options` below for parseArgs.
-const STRING_FLAGS = { base: "baseModelPath", "init-from": "initFrom", schedule: "schedule", "weight-copy": "weightCopy" } as const;
+const STRING_FLAGS = { base: "baseModelPath", "init-from": "initFrom", schedule: "schedule", "weight-copy": "weightCopy", priority: "priority" } as const;
 const NUMBER_FLAGS = {
   epochs: "epochs",
   rank: "rank",
@@ -17,12 +17,19 @@ const NUMBER_FLAGS = {
   warmup: "warmupSteps",
   seed: "seed",
 } as const;
+// trainAdapter option -> how the user wrote it, to name the flag in a validation error.
+const FLAG_OF: Record<string, string> = {
+  dataPath: "<data.jsonl>",
+  outPath: "--out",
+  overwrite: "--force",
+  ...Object.fromEntries(Object.entries({ ...STRING_FLAGS, ...NUMBER_FLAGS }).map(([flag, option]) => [option, `--${flag}`])),
+};
 
 export const trainCommand = {
   name: "train",
   summary: "Train a LoRA adapter on JSON Lines data with the native trainer",
   usage:
-    "seal train <data.jsonl> --out <adapter.gguf> [--base <model.gguf>] [--init-from <adapter.gguf>] [--epochs N] [--rank R] [--alpha A] [--lr X] [--batch N] [--seq-len N] [--schedule constant|cosine] [--warmup N] [--seed N] [--weight-copy auto|on|off] [--json]",
+    "seal train <data.jsonl> --out <adapter.gguf> [--base <model.gguf>] [--init-from <adapter.gguf>] [--epochs N] [--rank R] [--alpha A] [--lr X] [--batch N] [--seq-len N] [--schedule constant|cosine] [--warmup N] [--seed N] [--weight-copy auto|on|off] [--priority low|normal] [--force] [--json]",
   options: {
     out: { type: "string" },
     base: { type: "string" },
@@ -37,6 +44,8 @@ export const trainCommand = {
     warmup: { type: "string" },
     seed: { type: "string" },
     "weight-copy": { type: "string" },
+    priority: { type: "string" },
+    force: { type: "boolean" },
     json: { type: "boolean" },
   },
   async run({ values, positionals, signal }: CommandContext): Promise<number> {
@@ -45,17 +54,22 @@ export const trainCommand = {
     if (!dataPath || typeof values.out !== "string") {
       throw new SealError("INVALID_OPTIONS", "seal train needs a data file and --out", { hint: `usage: ${trainCommand.usage}` });
     }
-    const options: Record<string, unknown> = { dataPath, outPath: values.out };
+    const options: Record<string, unknown> = { dataPath, outPath: values.out, overwrite: values.force === true };
     for (const [flag, option] of Object.entries(STRING_FLAGS)) if (typeof values[flag] === "string") options[option] = values[flag];
     for (const [flag, option] of Object.entries(NUMBER_FLAGS)) {
       const raw = values[flag];
       if (raw === undefined) continue;
       options[option] = parseNumberFlag(raw, flag);
     }
-    // trainAdapter validates the assembled options (and names any bad one) with its schema.
+    validateFlags(options);
     const progress = createProgress({ json });
     const result = await trainAdapter(options as TrainAdapterOptions, {
       signal,
+      onNativeBuild: (message, fraction) => {
+        if (fraction !== undefined) progress.update(`native: ${message}`, fraction);
+        else if (json) process.stdout.write(`${JSON.stringify({ type: "native-build", message })}\n`);
+        else progress.line(message);
+      },
       onProgress: (step) => {
         if (json) process.stdout.write(`${JSON.stringify({ type: "step", ...step })}\n`);
         else progress.update(`step ${step.step}/${step.steps} epoch ${step.epoch} loss ${step.loss.toFixed(4)} ${step.tokensPerSecond.toFixed(0)} tok/s eta ${step.etaSeconds.toFixed(0)} s`, step.step / step.steps);
@@ -74,3 +88,14 @@ export const trainCommand = {
     return 0;
   },
 } as const;
+
+/**
+ * Validates the options with trainAdapter's own schema, but names the flags the user typed
+ * ("--lr: Number must be greater than 0") rather than the API's option names ("learningRate").
+ */
+function validateFlags(options: Record<string, unknown>): void {
+  const checked = trainAdapterOptionsSchema.safeParse(options);
+  if (checked.success) return;
+  const issues = checked.error.issues.map((issue) => `${FLAG_OF[String(issue.path[0])] ?? issue.path.join(".")}: ${issue.message}`);
+  throw new SealError("INVALID_OPTIONS", issues.join("; "), { hint: "See `seal train --help` for every flag and its values.", context: { issues } });
+}
