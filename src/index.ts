@@ -1,60 +1,13 @@
-// The public API of seal-memory. Everything not exported here is internal and may change.
-
-export { SealError, type SealErrorCode, type SealErrorOptions } from "./errors.js";
-export { resolveCacheDir, resolveModelsDir } from "./config/paths.js";
-
-export { DEFAULT_MODEL } from "./model/default-model.js";
-export { ensureModel, type EnsureModelOptions, type EnsureModelControl } from "./model/pull/ensure-model.js";
-export { EMBEDDING_MODEL } from "./model/embedding-model.js";
-export { ensureEmbeddingModel, type EnsureEmbeddingModelOptions } from "./model/pull/ensure-embedding-model.js";
-export type { ModelPullProgress, ModelRouteAttempt, ModelRouteName, ResolvedModel } from "./model/pull/pull-types.js";
-export { inspectGguf, type GgufSummary } from "./model/gguf-inspect.js";
-export { SealRuntime, type RuntimeOptions, type ContextOptions, type LoadControl } from "./model/runtime.js";
-export { type AdapterSpec, versionedAdapterFileName } from "./model/adapter-spec.js";
-export { AdapterSwitcher, type AdapterSwitcherOptions, type ContextLease } from "./model/adapter-switcher.js";
-export { scoreContinuation, scoreTokens, type ContinuationScore } from "./model/score.js";
-export { generateChatTurn, type ChatTurnOptions } from "./model/chat-turn.js";
-export { generateJson } from "./model/generate-json.js";
-export { ChatSealLlama, type ChatSealLlamaFields, type ChatSealLlamaCallOptions } from "./model/chat/chat-seal-llama.js";
-
-export { buildNative, type NativeBuildOptions, type NativeBuildResult } from "./train/native-build.js";
-export { nativeBinDir, type NativeBackend } from "./train/native-paths.js";
-export { readGgufMetadataNative } from "./train/gguf-metadata.js";
-export { createLoraAdapter, LORA_TARGETS, type CreateLoraAdapterOptions, type CreatedAdapter } from "./train/lora-init.js";
-export { trainAdapter, type TrainControl } from "./train/train-adapter.js";
-export { trainAdapterOptionsSchema, type TrainAdapterOptions, type TrainProgress, type TrainResult, type TrainWarning } from "./train/train-options.js";
-export { readGgufTensors, type GgufTensorSummary } from "./train/gguf-tensors.js";
-export { dequantizeModel } from "./train/dequantize.js";
-
-export { MemoryStore, type MemoryStoreOptions } from "./memory/memory-store.js";
-export { MEMORY_KINDS, DURABILITIES, type MemoryKind, type Durability, type MemoryStatus, type MemoryRecord, type RememberInput, type RememberResult, type ForgetResult, type UpdateAction, type SearchOptions, type MemorySearchResult, type Namespace } from "./memory/memory-types.js";
-export type { UpdateRules, UpdateDecision, MemoryCandidate, SimilarMemory } from "./memory/update-rules.js";
-export { DEFAULT_MAX_TEXT_BYTES } from "./memory/validate-text.js";
-export { type TextEmbedder } from "./vector/embedder.js";
-export { HashingEmbedder } from "./vector/hashing-embedder.js";
-export { LlamaEmbedder, type LlamaEmbedderOptions } from "./vector/llama-embedder.js";
-export type { MemoryExtractor, Interaction } from "./memory/extractor.js";
-export { SealStore, type SealStoreOptions } from "./memory/seal-store.js";
-export { sealMemoryMiddleware, type SealMemoryMiddlewareOptions } from "./memory/middleware.js";
-export { createMemoryTools, type MemoryToolsOptions } from "./memory/memory-tools.js";
-export type { NamespaceOption } from "./memory/namespace-of-context.js";
-export { SealRetriever, type SealRetrieverInput } from "./memory/retriever.js";
-export { SealMemory, type SealMemoryInput } from "./memory/classic-memory.js";
-export { formatMemoryBlock } from "./memory/memory-block.js";
-export { registerDefaultMemoryPlugins, type DefaultMemoryPlugins } from "./memory/default-plugins.js";
-export { rememberInteraction, type RememberInteractionOptions } from "./memory/remember-interaction.js";
-export { runKiBenchmark, type KiBenchmarkOptions, type KiBenchmarkResult, type KiProgress } from "./eval/ki-benchmark.js";
-export { type KiConditionSummary } from "./eval/ki-report.js";
-export { type KiSettingsInput as KiSettings } from "./eval/ki-settings.js";
-export { containsAnswer, normalizeAnswer, tokenF1 } from "./eval/squad-grading.js";
-
-// The built-in plugins (plugins/memory-rules), also importable as "seal-memory/plugins/memory-rules".
-// They are written against this file's types; here they are injected as the memory layer's defaults.
-// Imported file by file: these two have no runtime imports of this file, so there is no cycle to order.
+// The public API of seal-memory: the core (./api.ts) plus the built-in plugins, which the entry
+// injects as the memory layer's defaults. Everything not exported here is internal and may change.
 import { sentenceExtractor } from "../plugins/memory-rules/sentence-extractor.js";
 import { statementRules } from "../plugins/memory-rules/statement-rules.js";
 import { registerDefaultMemoryPlugins } from "./memory/default-plugins.js";
+
+export * from "./api.js";
+// Also importable as "seal-memory/plugins/memory-rules".
 export { statementRules, sentenceExtractor };
 export { modelExtractor } from "../plugins/memory-rules/model-extractor.js";
 export { parseStatement, normalizeText, type Statement } from "../plugins/memory-rules/statement.js";
+
 registerDefaultMemoryPlugins({ rules: statementRules, extractor: sentenceExtractor });

@@ -1,4 +1,4 @@
-import type { Durability, MemoryKind } from "../../src/index.js";
+import type { Durability, MemoryKind } from "../../src/api.js";
 
 // Markers of something true now that will not be true for long. Consolidation bakes only durable
 // memories, so a false "durable" costs more than a false "volatile": when unsure, say volatile.

@@ -1,5 +1,5 @@
 import type { ChatHistoryItem } from "node-llama-cpp";
-import { generateJson, type Interaction, type MemoryExtractor, type RememberInput, type SealRuntime } from "../../src/index.js";
+import { generateJson, type Interaction, type MemoryExtractor, type RememberInput, type SealRuntime } from "../../src/api.js";
 import { durabilityOf } from "./memory-classes.js";
 import { sentenceExtractor } from "./sentence-extractor.js";
 import { normalizeText } from "./statement.js";

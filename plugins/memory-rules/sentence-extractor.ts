@@ -1,4 +1,4 @@
-import type { Interaction, MemoryExtractor, RememberInput } from "../../src/index.js";
+import type { Interaction, MemoryExtractor, RememberInput } from "../../src/api.js";
 import { classifyClause, stripMarkers } from "./clause-filters.js";
 import { expandContractions, sentencesOf, straightenQuotes, tokensOf } from "./english-tokens.js";
 import { durabilityOf, kindOf } from "./memory-classes.js";

@@ -1,4 +1,4 @@
-import type { MemoryCandidate, SimilarMemory, UpdateDecision, UpdateRules } from "../../src/index.js";
+import type { MemoryCandidate, SimilarMemory, UpdateDecision, UpdateRules } from "../../src/api.js";
 import { normalizeText, parseStatement, type Statement } from "./statement.js";
 
 // Relations with one value at a time: a new value replaces the old. Others (likes, has, ...) can
