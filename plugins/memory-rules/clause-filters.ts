@@ -1,4 +1,4 @@
-import { tokensOf } from "./english-tokens.js";
+import { tokensOf, type Token } from "./english-tokens.js";
 
 // Openers that carry no content: "Actually, I live in Lyon." is "I live in Lyon.".
 const DISCOURSE = /^(?:actually|by the way|btw|oh|well|so|also|and|but|anyway|anyways|okay|ok|hey|plus|fyi|just so you know|for the record|fun fact|um|uh|yes|yeah|yep|no|nope|now|oh and|and also|in fact|honestly|to be honest|hi|hello|lol|haha)\b[,:!.]?\s+/i;
@@ -27,15 +27,15 @@ const FIRST_PERSON = /^(?:i|we|my|our)\b/i;
 
 export type ClauseVerdict = "statement" | "question" | "command" | "hypothetical" | "small-talk" | "about-assistant";
 
-/** What a clause is: only statements can be memories. Expects contractions written out. */
-export function classifyClause(clause: string): ClauseVerdict {
+/** What a clause is: only statements can be memories. Expects contractions written out; `tokens` are the clause's, when the caller has them. */
+export function classifyClause(clause: string, tokens?: readonly Token[]): ClauseVerdict {
   const text = clause.trim();
   if (/\?\s*$/.test(text) || (QUESTION_START.test(text) && !FIRST_PERSON.test(text))) return "question";
   if (HYPOTHETICAL.test(text) || (SOMEDAY.test(text) && !STATED_WISH.test(text))) return "hypothetical";
   if (ABOUT_THE_ASSISTANT.test(text)) return "about-assistant";
   if (SMALL_TALK.test(text) && !FIRST_PERSON.test(text)) return "small-talk";
   if (/^(?:please|do not|don't|never|always|from now on|stop|let's|let us)\b/i.test(text)) return "command";
-  const [first] = tokensOf(text);
+  const [first] = tokens ?? tokensOf(text);
   if (first && first.tags.has("Verb") && (first.tags.has("Imperative") || first.tags.has("Infinitive")) && !first.tags.has("Pronoun")) return "command";
   return "statement";
 }

@@ -58,11 +58,13 @@ export function memoryFromClause(rawClause: string): RememberInput | undefined {
   // Before the clause filters: "Call me Ana" reads as a command.
   const name = nameStatement(clause);
   if (name) return { text: name, kind: "fact", durability: "durable", confidence: 0.8 };
-  if (classifyClause(clause) !== "statement") return undefined;
+  // One parse of the clause serves the filter, the verb check and the rewrite.
+  const tokens = tokensOf(clause);
+  if (classifyClause(clause, tokens) !== "statement") return undefined;
   if (clause.split(/\s+/).length < 3) return undefined;
   if (!FIRST_PERSON_START.test(clause) && !SITUATION.test(clause)) return undefined;
-  if (!tokensOf(clause).some((token) => token.tags.has("Verb"))) return undefined;
-  const text = finish(relocation(toThirdPerson(clause)));
+  if (!tokens.some((token) => token.tags.has("Verb"))) return undefined;
+  const text = finish(relocation(toThirdPerson(clause, tokens)));
   if (text.length > MAX_MEMORY_CHARS) return undefined;
   return { text, kind: kindOf(text), durability: durabilityOf(text), confidence: 0.8 };
 }

@@ -27,8 +27,7 @@ const isVerb = (token: Token): boolean => token.tags.has("Verb") || MODALS.has(t
  * like coffee" -> "The user does not like coffee", "my wife's birthday" -> "the user's wife's
  * birthday". Expects contractions already written out.
  */
-export function toThirdPerson(clause: string): string {
-  const tokens = tokensOf(clause);
+export function toThirdPerson(clause: string, tokens: readonly Token[] = tokensOf(clause)): string {
   let awaitingVerb = false;
   const words: string[] = [];
   tokens.forEach((token, index) => {

@@ -40,3 +40,15 @@ export function createProgress(options: { json: boolean; stream?: NodeJS.WriteSt
     },
   };
 }
+
+/**
+ * `onNativeBuild` for a command: the build's fractions as a bar, its announcement as a line, or,
+ * where stdout carries JSON lines (`jsonLines`), as a `{"type":"native-build"}` line.
+ */
+export function nativeBuildReporter(progress: ProgressOutput, jsonLines = false): (message: string, fraction?: number) => void {
+  return (message, fraction) => {
+    if (fraction !== undefined) progress.update(`native: ${message}`, fraction);
+    else if (jsonLines) process.stdout.write(`${JSON.stringify({ type: "native-build", message })}\n`);
+    else progress.line(message);
+  };
+}

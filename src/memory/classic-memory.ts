@@ -4,7 +4,8 @@ import type { MemoryExtractor } from "./extractor.js";
 import { formatMemoryBlock } from "./memory-block.js";
 import type { MemoryStore } from "./memory-store.js";
 import type { Namespace } from "./memory-types.js";
-import { rememberInteraction, truncateUtf8 } from "./remember-interaction.js";
+import { rememberInteraction } from "./remember-interaction.js";
+import { truncateUtf8 } from "./validate-text.js";
 
 export interface SealMemoryInput {
   store: MemoryStore;

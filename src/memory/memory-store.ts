@@ -3,7 +3,7 @@ import { z } from "zod";
 import { parseOptions } from "../config/parse-options.js";
 import { SealError } from "../errors.js";
 import { openDatabase } from "../store/database.js";
-import { listNamespaces, namespaceKey, tenantId, type Namespace } from "../store/tenants.js";
+import { findTenantId, listNamespaces, namespaceKey, tenantId, type Namespace } from "../store/tenants.js";
 import { writeTransaction } from "../store/write-transaction.js";
 import type { TextEmbedder } from "../vector/embedder.js";
 import { hybridSearch } from "../vector/hybrid-search.js";
@@ -134,9 +134,7 @@ export class MemoryStore {
     this.assertOpen();
     namespaceKey(namespace);
     const parsed = parseOptions(rememberSchema, input, "remember");
-    const text = validateMemoryText(parsed.text, this.options.maxTextBytes);
-    const [vector] = await this.embedder.embed([text]);
-    if (!vector || vector.length !== this.embedder.dims) throw new SealError("EMBEDDING_FAILED", `The embedder returned no vector of ${this.embedder.dims} dimensions`);
+    const { text, vector } = await this.validatedWithVector(parsed.text);
     const candidate = { text, kind: parsed.kind, durability: parsed.durability, ...(parsed.subject ?? this.rules.subjectOf(text) ? { subject: parsed.subject ?? this.rules.subjectOf(text) } : {}) };
 
     // Decide outside the write lock (rules may be slow), then apply only if the memory the decision
@@ -170,7 +168,7 @@ export class MemoryStore {
     if (bytes > this.options.maxQueryBytes) {
       throw new SealError("INVALID_OPTIONS", `search: the query is ${bytes} bytes; the limit is ${this.options.maxQueryBytes}`, { hint: "Search with a shorter query (a question, not a document), or raise maxQueryBytes.", context: { bytes, maxQueryBytes: this.options.maxQueryBytes } });
     }
-    const tenant = this.tenantIfExists(namespace);
+    const tenant = findTenantId(this.db, namespace);
     if (tenant === undefined || !query.trim()) return []; // nothing stored for this tenant yet
     const [vector] = await this.embedder.embed([query]);
     if (!vector) throw new SealError("EMBEDDING_FAILED", "The embedder returned no vector for the query");
@@ -187,7 +185,7 @@ export class MemoryStore {
   /** One memory by id, in any status (a deleted one has no text left). */
   get(namespace: Namespace, id: number): MemoryRecord | undefined {
     this.assertOpen();
-    if (this.tenantIfExists(namespace) === undefined) return undefined;
+    if (findTenantId(this.db, namespace) === undefined) return undefined;
     return this.rowsById(namespace, [id])[0];
   }
 
@@ -195,10 +193,12 @@ export class MemoryStore {
   list(namespace: Namespace, options: { status?: MemoryRecord["status"]; limit?: number; offset?: number; includeExpired?: boolean } = {}): MemoryRecord[] {
     this.assertOpen();
     const parsed = parseOptions(listSchema, options, "list");
-    const tenant = this.tenantIfExists(namespace);
+    const tenant = findTenantId(this.db, namespace);
     if (tenant === undefined) return [];
-    const expiry = parsed.status === "active" && !parsed.includeExpired ? "AND (expires_at IS NULL OR expires_at > ?)" : "AND ? IS NOT NULL";
-    const rows = this.db.prepare(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE tenant_id = ? AND status = ? ${expiry} ORDER BY id LIMIT ? OFFSET ?`).all(tenant, parsed.status, this.now(), parsed.limit ?? -1, parsed.offset) as MemoryRow[];
+    const hideExpired = parsed.status === "active" && !parsed.includeExpired;
+    const rows = this.db
+      .prepare(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE tenant_id = ? AND status = ? ${hideExpired ? "AND (expires_at IS NULL OR expires_at > ?)" : ""} ORDER BY id LIMIT ? OFFSET ?`)
+      .all(tenant, parsed.status, ...(hideExpired ? [this.now()] : []), parsed.limit ?? -1, parsed.offset) as MemoryRow[];
     return toRecords(this.db, rows, [...namespace]);
   }
 
@@ -211,9 +211,7 @@ export class MemoryStore {
     const old = this.get(namespace, id);
     if (!old || old.status !== "active") throw new SealError("MEMORY_NOT_FOUND", `No active memory ${id} in namespace "${namespaceKey(namespace)}"`, { hint: "list() shows the active memories and their ids.", context: { id, status: old?.status } });
     const parsed = parseOptions(rememberSchema, { kind: old.kind, durability: old.durability, confidence: old.confidence, episodeIds: old.episodeIds, pinned: old.pinned, ...input }, "update");
-    const text = validateMemoryText(parsed.text, this.options.maxTextBytes);
-    const [vector] = await this.embedder.embed([text]);
-    if (!vector || vector.length !== this.embedder.dims) throw new SealError("EMBEDDING_FAILED", `The embedder returned no vector of ${this.embedder.dims} dimensions`);
+    const { text, vector } = await this.validatedWithVector(parsed.text);
     const subject = parsed.subject ?? this.rules.subjectOf(text);
     const result = writeTransaction(this.db, () => {
       const tenant = tenantId(this.db, namespace, { create: false, now: this.now() });
@@ -232,20 +230,15 @@ export class MemoryStore {
    */
   forget(namespace: Namespace, id: number): ForgetResult {
     this.assertOpen();
-    const tenantKnown = this.tenantIfExists(namespace) !== undefined;
     const status = writeTransaction(this.db, (): ForgetResult["status"] => {
-      const tenant = tenantKnown ? tenantId(this.db, namespace, { create: false, now: this.now() }) : undefined;
+      const tenant = findTenantId(this.db, namespace);
       const current = tenant === undefined ? undefined : (this.db.prepare("SELECT status FROM memories WHERE id = ? AND tenant_id = ?").pluck().get(id, tenant) as string | undefined);
       if (tenant === undefined || current === undefined) throw new SealError("MEMORY_NOT_FOUND", `No memory ${id} in namespace "${namespaceKey(namespace)}"`, { hint: "list() shows the tenant's memories and their ids.", context: { id } });
       if (current === "deleted") return "already-deleted";
       this.eraseMemory(tenant, id);
       return "forgotten";
     });
-    if (status === "forgotten") {
-      this.afterWrite(namespace, { persistNow: true });
-      // Move the erased pages out of the WAL into the (secure_delete) database file.
-      this.db.pragma("wal_checkpoint(TRUNCATE)");
-    }
+    if (status === "forgotten") this.afterErase(namespace);
     return { id, status };
   }
 
@@ -255,7 +248,7 @@ export class MemoryStore {
    */
   forgetTenant(namespace: Namespace): { memories: number; episodes: number } {
     this.assertOpen();
-    const tenant = this.tenantIfExists(namespace);
+    const tenant = findTenantId(this.db, namespace);
     if (tenant === undefined) return { memories: 0, episodes: 0 };
     const counts = writeTransaction(this.db, () => {
       const ids = this.db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND status != 'deleted'").pluck().all(tenant) as number[];
@@ -264,19 +257,22 @@ export class MemoryStore {
       this.db.prepare("INSERT INTO audit_log (tenant_id, memory_id, action, detail, at) VALUES (?, NULL, 'forget-tenant', ?, ?)").run(tenant, JSON.stringify({ memories: ids.length, episodes }), this.now());
       return { memories: ids.length, episodes };
     });
-    this.afterWrite(namespace, { persistNow: true });
-    this.db.pragma("wal_checkpoint(TRUNCATE)");
+    this.afterErase(namespace);
     return counts;
   }
 
   /** Forgets the tenant's volatile memories whose time has passed; returns how many. */
   purgeExpired(namespace: Namespace): number {
     this.assertOpen();
-    const tenant = this.tenantIfExists(namespace);
+    const tenant = findTenantId(this.db, namespace);
     if (tenant === undefined) return 0;
-    const ids = this.db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND status = 'active' AND expires_at IS NOT NULL AND expires_at <= ?").pluck().all(tenant, this.now()) as number[];
-    for (const id of ids) this.forget(namespace, id);
-    return ids.length;
+    const erased = writeTransaction(this.db, () => {
+      const ids = this.db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND status = 'active' AND expires_at IS NOT NULL AND expires_at <= ?").pluck().all(tenant, this.now()) as number[];
+      for (const id of ids) this.eraseMemory(tenant, id);
+      return ids.length;
+    });
+    if (erased > 0) this.afterErase(namespace);
+    return erased;
   }
 
   /** Every namespace that has memories or episodes. */
@@ -288,7 +284,7 @@ export class MemoryStore {
   /** The audit trail of one memory, oldest first (never contains memory text). */
   history(namespace: Namespace, id: number): Array<{ action: string; at: Date; detail: Record<string, unknown> }> {
     this.assertOpen();
-    const tenant = this.tenantIfExists(namespace);
+    const tenant = findTenantId(this.db, namespace);
     if (tenant === undefined) return [];
     return (this.db.prepare("SELECT action, at, detail FROM audit_log WHERE tenant_id = ? AND memory_id = ? ORDER BY id").all(tenant, id) as Array<{ action: string; at: number; detail: string | null }>).map((row) => ({
       action: row.action,
@@ -336,7 +332,7 @@ export class MemoryStore {
 
   getItem(namespace: Namespace, key: string): MemoryRecord | undefined {
     this.assertOpen();
-    const tenant = this.db.prepare("SELECT id FROM tenants WHERE namespace = ?").pluck().get(namespaceKey(namespace)) as number | undefined;
+    const tenant = findTenantId(this.db, namespace);
     if (tenant === undefined) return undefined;
     const rows = this.db.prepare(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE tenant_id = ? AND item_key = ? AND status = 'active'`).all(tenant, key) as MemoryRow[];
     return toRecords(this.db, rows, [...namespace])[0];
@@ -390,11 +386,6 @@ export class MemoryStore {
     return input.durability === "volatile" && this.options.volatileTtlMs !== null ? now + this.options.volatileTtlMs : null;
   }
 
-  /** The tenant's id, or undefined when nothing was ever stored for it (the namespace is checked either way). */
-  private tenantIfExists(namespace: Namespace): number | undefined {
-    return this.db.prepare("SELECT id FROM tenants WHERE namespace = ?").pluck().get(namespaceKey(namespace)) as number | undefined;
-  }
-
   /** The old memory stops being valid when the new one starts; history keeps both. */
   private supersede(tenant: number, oldId: number, newId: number): void {
     const validFrom = this.db.prepare("SELECT valid_from FROM memories WHERE id = ?").pluck().get(newId) as number;
@@ -422,7 +413,7 @@ export class MemoryStore {
 
   /** Same-subject memories first, then the hybrid neighbours: what the rules compare against. */
   private similarTo(namespace: Namespace, text: string, vector: Float32Array, subject: string | undefined): SimilarMemory[] {
-    const tenant = this.db.prepare("SELECT id FROM tenants WHERE namespace = ?").pluck().get(namespaceKey(namespace)) as number | undefined;
+    const tenant = findTenantId(this.db, namespace);
     if (tenant === undefined) return [];
     const ids = new Map<number, number | undefined>();
     if (subject) for (const id of this.db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND subject = ? AND status = 'active' ORDER BY id DESC LIMIT ?").pluck().all(tenant, subject, SIMILAR) as number[]) ids.set(id, undefined);
@@ -455,10 +446,24 @@ export class MemoryStore {
   }
 
   private afterWrite(namespace: Namespace, options: { persistNow?: boolean } = {}): void {
-    const tenant = this.db.prepare("SELECT id FROM tenants WHERE namespace = ?").pluck().get(namespaceKey(namespace)) as number;
+    const tenant = findTenantId(this.db, namespace) as number;
     const index = this.index(tenant);
     if (options.persistNow) index.persist();
     if (++this.changesSincePersist >= this.options.persistEvery) this.flush();
+  }
+
+  /** A memory's text, checked, and its embedding (remember and update). */
+  private async validatedWithVector(raw: unknown): Promise<{ text: string; vector: Float32Array }> {
+    const text = validateMemoryText(raw, this.options.maxTextBytes);
+    const [vector] = await this.embedder.embed([text]);
+    if (!vector || vector.length !== this.embedder.dims) throw new SealError("EMBEDDING_FAILED", `The embedder returned no vector of ${this.embedder.dims} dimensions`);
+    return { text, vector };
+  }
+
+  /** After an erase: the index file is rewritten now, and the erased pages leave the WAL for the (secure_delete) database file. */
+  private afterErase(namespace: Namespace): void {
+    this.afterWrite(namespace, { persistNow: true });
+    this.db.pragma("wal_checkpoint(TRUNCATE)");
   }
 
   private assertOpen(): void {

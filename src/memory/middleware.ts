@@ -6,7 +6,8 @@ import { formatMemoryBlock } from "./memory-block.js";
 import type { MemoryStore } from "./memory-store.js";
 import { lastOfType, messageText } from "./message-text.js";
 import { resolveNamespace, type NamespaceOption } from "./namespace-of-context.js";
-import { rememberInteraction, truncateUtf8 } from "./remember-interaction.js";
+import { rememberInteraction } from "./remember-interaction.js";
+import { truncateUtf8 } from "./validate-text.js";
 
 export interface SealMemoryMiddlewareOptions {
   store: MemoryStore;

@@ -2,20 +2,12 @@ import { SealError } from "../errors.js";
 import type { MemoryExtractor } from "./extractor.js";
 import type { MemoryStore } from "./memory-store.js";
 import type { Namespace, RememberInput, RememberResult } from "./memory-types.js";
+import { truncateUtf8 } from "./validate-text.js";
 
 export interface RememberInteractionOptions {
   signal?: AbortSignal;
   /** Told about each candidate memory the store refused (too long, invalid text); the others are stored. */
   onSkipped?: (candidate: RememberInput, error: SealError) => void;
-}
-
-/** Cuts a string to at most `maxBytes` of UTF-8 without splitting a character; lone surrogates become U+FFFD. */
-export function truncateUtf8(text: string, maxBytes: number): string {
-  const wellFormed = text.replace(/\p{Cs}/gu, "\uFFFD");
-  if (Buffer.byteLength(wellFormed, "utf8") <= maxBytes) return wellFormed;
-  let cut = Buffer.from(wellFormed, "utf8").subarray(0, maxBytes).toString("utf8");
-  if (cut.endsWith("\uFFFD")) cut = cut.slice(0, -1); // a character cut in half
-  return cut;
 }
 
 /**

@@ -29,3 +29,12 @@ export function validateMemoryText(text: unknown, maxBytes: number): string {
   }
   return value;
 }
+
+/** Cuts a string to at most `maxBytes` of UTF-8 without splitting a character; lone surrogates become U+FFFD. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  const wellFormed = text.replace(/\p{Cs}/gu, "\uFFFD");
+  if (Buffer.byteLength(wellFormed, "utf8") <= maxBytes) return wellFormed;
+  let cut = Buffer.from(wellFormed, "utf8").subarray(0, maxBytes).toString("utf8");
+  if (cut.endsWith("\uFFFD")) cut = cut.slice(0, -1); // a character cut in half
+  return cut;
+}

@@ -17,11 +17,16 @@ export function namespaceKey(namespace: Namespace | undefined): string {
   return namespace.join("/");
 }
 
+/** The tenant's id, or undefined when nothing was ever stored for it (the namespace is checked either way). */
+export function findTenantId(db: Database.Database, namespace: Namespace): number | undefined {
+  return db.prepare("SELECT id FROM tenants WHERE namespace = ?").pluck().get(namespaceKey(namespace)) as number | undefined;
+}
+
 /** The tenant's id, creating the tenant if `create` (writes) or throwing TENANT_NOT_FOUND (reads). */
 export function tenantId(db: Database.Database, namespace: Namespace, options: { create: boolean; now: number }): number {
   const key = namespaceKey(namespace);
-  const found = db.prepare("SELECT id FROM tenants WHERE namespace = ?").get(key) as { id: number } | undefined;
-  if (found) return found.id;
+  const found = findTenantId(db, namespace);
+  if (found !== undefined) return found;
   if (!options.create) {
     throw new SealError("TENANT_NOT_FOUND", `No memories have been stored for namespace "${key}"`, { context: { namespace: key } });
   }

@@ -7,22 +7,17 @@ import { inspectGguf } from "../model/gguf-inspect.js";
 import { ensureModel } from "../model/pull/ensure-model.js";
 import { defaultThreadCount } from "../model/threads.js";
 import { runCommand } from "../system/run-command.js";
-import { ensureNativeBinary } from "./ensure-native.js";
+import { ensureNativeBinary, type EnsureNativeOptions } from "./ensure-native.js";
 import { inspectGivenModel } from "./model-file.js";
 import { checkOutputPath } from "./output-path.js";
 import { lowerPriority } from "./process-priority.js";
 import { assertUtf8Lines } from "./train-data-utf8.js";
 import { trainAdapterOptionsSchema, type TrainAdapterOptions, type TrainProgress, type TrainResult, type TrainWarning } from "./train-options.js";
 
-export interface TrainControl {
-  signal?: AbortSignal;
+/** `signal`, and `onNativeBuild` for the build on first use (skipped when built, off with `SEAL_NO_AUTO_BUILD=1`). */
+export interface TrainControl extends EnsureNativeOptions {
   onProgress?: (progress: TrainProgress) => void;
   onWarning?: (warning: TrainWarning) => void;
-  /**
-   * Progress of building the native trainer on first use (a fresh install; skipped when it is
-   * built, and off with `SEAL_NO_AUTO_BUILD=1`): a line saying so, then fractions 0..1.
-   */
-  onNativeBuild?: (message: string, fraction?: number) => void;
   /** The trainer process's pid, as soon as it has started (to watch or measure it). */
   onSpawn?: (pid: number) => void;
 }
@@ -63,10 +58,7 @@ export async function trainAdapter(options: TrainAdapterOptions, control: TrainC
     await inspectGguf(basePath, "model");
   }
   if (parsed.initFrom) await inspectGguf(parsed.initFrom, "adapter");
-  const trainer = await ensureNativeBinary("seal-train", {
-    ...(control.signal ? { signal: control.signal } : {}),
-    ...(control.onNativeBuild ? { onNativeBuild: control.onNativeBuild } : {}),
-  });
+  const trainer = await ensureNativeBinary("seal-train", control);
 
   const metadata: Record<string, string> = {
     "seal.base_sha256": await memoizedFileSha256(basePath),

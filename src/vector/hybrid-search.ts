@@ -43,9 +43,12 @@ export function hybridSearch(db: Database.Database, index: TenantIndex, tenantId
   }
 
   // Present: every live vector that is not retired. Past: exactly the ids SQLite says were valid.
-  const expired = new Set(db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND expires_at IS NOT NULL AND expires_at <= ?").pluck().all(tenantId, now) as number[]);
-  let allow: (id: number) => boolean = (id) => !index.retired.has(id) && !expired.has(id);
-  if (options.asOf !== undefined) {
+  // Expired volatile memories are still in the index; the partial index on expires_at keeps this query small.
+  let allow: (id: number) => boolean;
+  if (options.asOf === undefined) {
+    const expired = new Set(db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND expires_at IS NOT NULL AND expires_at <= ?").pluck().all(tenantId, now) as number[]);
+    allow = (id) => !index.retired.has(id) && !expired.has(id);
+  } else {
     const valid = new Set(db.prepare(`SELECT m.id FROM memories m WHERE m.tenant_id = ? AND ${validity.sql}`).pluck().all(tenantId, ...validity.params) as number[]);
     allow = (id) => valid.has(id);
   }

@@ -1,23 +1,13 @@
-import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { writeTestGguf } from "../helpers/gguf-writer.js";
+import { runSeal } from "../helpers/run-cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 // First-use friction of the CLI: help, version, hints, flag parsing, and the checks that must
 // come before any training. None of these needs the model or the native build.
-const bin = path.resolve("dist/src/cli/bin.js");
-const run = async (args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string) => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, ...(cwd ? { cwd } : {}) });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
+const run = runSeal;
 
 /** The `hint:` line of an error printed by the CLI (undefined when there is none). */
 const hintOf = (stderr: string) => /^hint: (.+)$/m.exec(stderr)?.[1];

@@ -1,20 +1,9 @@
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { runSeal } from "../helpers/run-cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 // The CLI as users run it: the compiled bin (`npm test` builds first).
-const bin = path.resolve("dist/src/cli/bin.js");
-const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
+const run = runSeal;
 
 describe("seal CLI", () => {
   it("prints an unknown command's code and a hint, and exits non-zero", async () => {

@@ -1,7 +1,7 @@
 import { ensureModel } from "../../model/pull/ensure-model.js";
 import { readGgufMetadataNative } from "../../train/gguf-metadata.js";
 import { inspectGivenModel } from "../../train/model-file.js";
-import { createProgress } from "../progress.js";
+import { createProgress, nativeBuildReporter } from "../progress.js";
 import type { CommandContext } from "../command.js";
 
 const SHOWN_KEYS = ["general.name", "general.architecture", "general.file_type", "llama.context_length", "llama.embedding_length", "llama.block_count"];
@@ -19,10 +19,7 @@ export const modelInfoCommand = {
     if (given !== undefined) await inspectGivenModel(given, "<model.gguf>");
     const modelPath = given ?? (await ensureModel({}, { signal })).path;
     const progress = createProgress({ json });
-    const metadata = await readGgufMetadataNative(modelPath, {
-      signal,
-      onNativeBuild: (message, fraction) => (fraction === undefined ? progress.line(message) : progress.update(`native: ${message}`, fraction)),
-    });
+    const metadata = await readGgufMetadataNative(modelPath, { signal, onNativeBuild: nativeBuildReporter(progress) });
     progress.done();
     if (json) {
       process.stdout.write(`${JSON.stringify({ ok: true, path: modelPath, metadata })}\n`);

@@ -2,7 +2,7 @@ import { SealError } from "../../errors.js";
 import { trainAdapter } from "../../train/train-adapter.js";
 import { trainAdapterOptionsSchema, type TrainAdapterOptions } from "../../train/train-options.js";
 import { parseNumberFlag } from "../number-flag.js";
-import { createProgress } from "../progress.js";
+import { createProgress, nativeBuildReporter } from "../progress.js";
 import type { CommandContext } from "../command.js";
 
 // Flag -> trainAdapter option. Every flag is also listed in `options` below for parseArgs.
@@ -65,11 +65,7 @@ export const trainCommand = {
     const progress = createProgress({ json });
     const result = await trainAdapter(options as TrainAdapterOptions, {
       signal,
-      onNativeBuild: (message, fraction) => {
-        if (fraction !== undefined) progress.update(`native: ${message}`, fraction);
-        else if (json) process.stdout.write(`${JSON.stringify({ type: "native-build", message })}\n`);
-        else progress.line(message);
-      },
+      onNativeBuild: nativeBuildReporter(progress, json),
       onProgress: (step) => {
         if (json) process.stdout.write(`${JSON.stringify({ type: "step", ...step })}\n`);
         else progress.update(`step ${step.step}/${step.steps} epoch ${step.epoch} loss ${step.loss.toFixed(4)} ${step.tokensPerSecond.toFixed(0)} tok/s eta ${step.etaSeconds.toFixed(0)} s`, step.step / step.steps);
