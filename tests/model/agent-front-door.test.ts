@@ -50,7 +50,8 @@ describe("the memory front door on the default model (issue 10)", () => {
     const model = new ChatSealLlama({ runtime, maxTokens: 24 });
     try {
       const agent = createAgent({ model, tools: [], middleware: [sealMemoryMiddleware({ store, namespace: ["ana"] })] });
-      const content = `I live in Porto. Here is my log: ${"error at line 12 of main.ts, retrying the request. ".repeat(190)}`;
+      // One 9.5 KB "sentence" that starts like a statement: the old extractor made it a memory over the 8 KiB limit.
+      const content = `I live in Porto. I am pasting my log: ${"error at line 12 of main.ts, retrying the request ".repeat(190)}`;
       expect(Buffer.byteLength(content)).toBeGreaterThan(9500);
       const result = await agent.invoke({ messages: [{ role: "user", content }] });
       expect(result.messages.at(-1)).toBeInstanceOf(AIMessage);
