@@ -4,13 +4,15 @@
 //   3. a fact trained into a LoRA adapter by the native trainer, and the adapter switched in and
 //      out of the running model: with it the model answers without the fact in its context;
 //   4. memory across sessions (examples/agent-memory.ts): an agent with the memory middleware
-//      learns about the user in one session and answers from memory in the next.
-// Consolidation joins this demo as it is built.
+//      learns about the user in one session and answers from memory in the next;
+//   5. consolidation (examples/consolidation.ts): what an agent heard is baked into the tenant's
+//      adapter, approved, and a new session answers without retrieval.
 import path from "node:path";
 import { createAgent, tool } from "langchain";
 import { z } from "zod";
 import fs from "node:fs/promises";
 import { runAgentMemoryExample } from "./agent-memory.js";
+import { runConsolidationExample } from "./consolidation.js";
 import { ChatSealLlama, ensureModel, resolveCacheDir, SealRuntime, scoreContinuation, trainAdapter, versionedAdapterFileName } from "../src/index.js";
 
 const log = (text: string) => process.stdout.write(`${text}\n`);
@@ -93,4 +95,12 @@ log(`  ${recall.answer.includes("Lisbon") ? "recalled across sessions" : "the mo
 await fs.rm(memoryDb, { force: true });
 await fs.rm(`${memoryDb}.index`, { recursive: true, force: true });
 for (const suffix of ["-wal", "-shm"]) await fs.rm(`${memoryDb}${suffix}`, { force: true });
+
+log("\n== 4. Consolidation: from memories to weights, approved by a person ==");
+started = Date.now();
+const consolidationDir = await fs.mkdtemp(path.join(demoDir, "consolidation-"));
+const consolidated = await runConsolidationExample({ runtime, dbPath: path.join(consolidationDir, "memory.db"), log });
+const known = consolidated.answers.filter((answer) => answer.knew).length;
+log(`  the new session, without retrieval, knew ${known} of ${consolidated.answers.length} facts (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+await fs.rm(consolidationDir, { recursive: true, force: true });
 log("\nDone.");

@@ -49,3 +49,22 @@ export { runKiBenchmark, type KiBenchmarkOptions, type KiBenchmarkResult, type K
 export { type KiConditionSummary } from "./eval/ki-report.js";
 export { type KiSettingsInput as KiSettings } from "./eval/ki-settings.js";
 export { containsAnswer, normalizeAnswer, tokenF1 } from "./eval/squad-grading.js";
+
+export type { SelectionPolicy, SelectionInput, SelectionDecision, SelectionVerdict, SelfEditStrategy, SelfEditItem, UnitText, WriterPrompt, SelfEditWriter, WriterSampling } from "./consolidate/plugin-types.js";
+export { consolidate, type ConsolidateOptions, type ConsolidationResult } from "./consolidate/consolidate.js";
+export type { ConsolidationProgress } from "./consolidate/run-context.js";
+export { consolidationSettingsSchema, type ConsolidationSettings, type ConsolidationSettingsInput, type WriterSpec } from "./consolidate/consolidation-settings.js";
+export { approveRun, rejectRun, rollbackVersion, type DecisionOptions } from "./consolidate/decisions.js";
+export { registerDefaultConsolidationPlugins, type DefaultConsolidationPlugins } from "./consolidate/default-plugins.js";
+export type { GateReport } from "./consolidate/stages/gate-stage.js";
+export { createWriter } from "./consolidate/writers/create-writer.js";
+export { studentWriter } from "./consolidate/writers/student-writer.js";
+export { ggufWriter } from "./consolidate/writers/gguf-writer.js";
+export { openAIWriter } from "./consolidate/writers/openai-writer.js";
+export { filterSelfEdits } from "./consolidate/self-edit-filters.js";
+export { checkProbe } from "./consolidate/probe-checks.js";
+export { templateProbes } from "./consolidate/template-probes.js";
+export { chatPromptText } from "./model/chat-prompt-text.js";
+export { activeAdapters, activeVersionNumber } from "./memory/served-adapter.js";
+export { runReport, pendingRuns, listAdapterVersions, type RunReport, type RunMemoryView, type RunUnitView, type RunProbeView, type SelfEditView, type ProbeAnswerView, type PendingRunView, type AdapterVersionView } from "./consolidate/run-report.js";
+export { resolveStorePath } from "./config/paths.js";

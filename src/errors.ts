@@ -60,7 +60,19 @@ export type SealErrorCode =
    * lacks a writer a condition names; `context.line` says where. */
   | "BENCH_DATA_INVALID"
   /** The output file already exists and replacing it was not asked for (`overwrite: true`, `--force`). */
-  | "OUTPUT_EXISTS";
+  | "OUTPUT_EXISTS"
+  /** A self-edit writer (the student, a teacher model, an OpenAI-compatible endpoint) failed or is unreachable. */
+  | "WRITER_FAILED"
+  /** Another process holds this tenant's consolidation lease (`context.owner`); one run per tenant at a time. */
+  | "CONSOLIDATION_BUSY"
+  /** No consolidation run with that id (in that tenant). */
+  | "RUN_NOT_FOUND"
+  /** The run is not in a state that allows this (e.g. approving a rejected run); `context.state` says which. */
+  | "RUN_STATE_INVALID"
+  /** An adapter file is missing or its sha256 is not the one recorded for it. */
+  | "ADAPTER_CHECKSUM_MISMATCH"
+  /** No adapter version to use (e.g. a rollback with no earlier version). */
+  | "VERSION_NOT_FOUND";
 
 const marker = Symbol.for("seal-memory.error");
 

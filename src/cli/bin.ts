@@ -2,17 +2,48 @@
 import { parseArgs } from "node:util";
 import { SealError } from "../errors.js";
 import type { Command } from "./command.js";
+import { adaptersCommand } from "./commands/adapters.js";
+import { adaptersRollbackCommand } from "./commands/adapters-rollback.js";
+import { askCommand } from "./commands/ask.js";
+import { auditCommand } from "./commands/audit.js";
 import { benchKiCommand } from "./commands/bench-ki.js";
+import { consolidateCommand } from "./commands/consolidate.js";
+import { memoriesImportCommand } from "./commands/memories-import.js";
+import { memoriesListCommand } from "./commands/memories-list.js";
+import { memoriesShowCommand } from "./commands/memories-show.js";
 import { modelInfoCommand } from "./commands/model-info.js";
 import { modelPullCommand } from "./commands/model-pull.js";
 import { nativeBuildCommand } from "./commands/native-build.js";
+import { reviewCommand } from "./commands/review.js";
+import { reviewApproveCommand } from "./commands/review-approve.js";
+import { reviewRejectCommand } from "./commands/review-reject.js";
+import { reviewShowCommand } from "./commands/review-show.js";
 import { trainCommand } from "./commands/train.js";
 import { commandHelp, overallUsage, wantsHelp } from "./help.js";
 import { joinNegativeValues } from "./negative-values.js";
 import { reportError } from "./report-error.js";
 import { packageVersion } from "./version.js";
 
-const commands: Command[] = [modelPullCommand, modelInfoCommand, nativeBuildCommand, trainCommand, benchKiCommand];
+const commands: Command[] = [
+  modelPullCommand,
+  modelInfoCommand,
+  nativeBuildCommand,
+  trainCommand,
+  benchKiCommand,
+  // Consolidation and review: every one takes --store (or SEAL_STORE) and --json.
+  consolidateCommand,
+  reviewCommand,
+  reviewShowCommand,
+  reviewApproveCommand,
+  reviewRejectCommand,
+  adaptersCommand,
+  adaptersRollbackCommand,
+  memoriesListCommand,
+  memoriesShowCommand,
+  memoriesImportCommand,
+  askCommand,
+  auditCommand,
+];
 
 async function main(argv: string[]): Promise<number> {
   const json = argv.includes("--json");
@@ -35,7 +66,9 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(overallUsage(group));
       return 0;
     }
-    process.stderr.write(`error UNKNOWN_COMMAND: unknown command "${argv.slice(0, 2).join(" ")}"\nhint: run \`seal --help\`\n`);
+    // `seal memories` or `seal memories frobnicate`: name the group's commands.
+    const hint = group.length > 0 ? `\`seal ${argv[0]}\` takes ${group.map((candidate) => candidate.name.split(" ").slice(1).join(" ")).join(", ")}; run \`seal ${argv[0]} --help\`` : "run `seal --help`";
+    process.stderr.write(`error UNKNOWN_COMMAND: unknown command "${argv.slice(0, 2).join(" ")}"\nhint: ${hint}\n`);
     return 1;
   }
   const rest = joinNegativeValues(argv.slice(command.name.split(" ").length), command.options);

@@ -1,2 +1,2 @@
-export { resolveCacheDir, resolveModelsDir, packageRoot } from "./paths.js";
+export { resolveCacheDir, resolveModelsDir, resolveStorePath, packageRoot } from "./paths.js";
 export { parseOptions } from "./parse-options.js";

@@ -28,3 +28,15 @@ export function packageRoot(): string {
   if (distIndex > 0) return parts.slice(0, distIndex).join(path.sep) || path.sep;
   return path.resolve(here, "..", "..");
 }
+
+/**
+ * The memory store the CLI uses: `--store <path>` wins, then `SEAL_STORE`, then
+ * `$XDG_DATA_HOME/seal-memory/memory.db`, then `~/.local/share/seal-memory/memory.db`.
+ * An empty value counts as unset.
+ */
+export function resolveStorePath(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (flag) return path.resolve(flag);
+  if (env.SEAL_STORE) return path.resolve(env.SEAL_STORE);
+  const base = env.XDG_DATA_HOME ? path.resolve(env.XDG_DATA_HOME) : path.join(os.homedir(), ".local", "share");
+  return path.join(base, "seal-memory", "memory.db");
+}

@@ -2,14 +2,18 @@ import type Database from "better-sqlite3";
 import { z } from "zod";
 import { parseOptions } from "../config/parse-options.js";
 import { SealError } from "../errors.js";
-import { openDatabase } from "../store/database.js";
+import { appendAudit, memoryHistory } from "../store/audit-log.js";
+import { checkpointWal, openDatabase } from "../store/database.js";
+import { clearEpisodeContent, clearTenantEpisodes, insertEpisode } from "../store/episode-repository.js";
+import * as memories from "../store/memory-repository.js";
+import { claimSetting } from "../store/store-settings.js";
 import { findTenantId, listNamespaces, namespaceKey, tenantId, type Namespace } from "../store/tenants.js";
 import { writeTransaction } from "../store/write-transaction.js";
 import type { TextEmbedder } from "../vector/embedder.js";
 import { hybridSearch } from "../vector/hybrid-search.js";
 import { defaultRules } from "./default-plugins.js";
 import { TenantIndex, vectorToBlob } from "../vector/tenant-index.js";
-import { MEMORY_COLUMNS, toRecords, type MemoryRow } from "./memory-rows.js";
+import { toRecords } from "./memory-rows.js";
 import { DURABILITIES, MEMORY_KINDS, type ForgetResult, type MemoryRecord, type MemorySearchResult, type RememberInput, type RememberResult, type SearchOptions } from "./memory-types.js";
 import type { SimilarMemory, UpdateDecision, UpdateRules } from "./update-rules.js";
 import { DEFAULT_MAX_TEXT_BYTES, validateMemoryText } from "./validate-text.js";
@@ -104,6 +108,11 @@ export class MemoryStore {
     return new MemoryStore(db, parsed.embedder, parsed);
   }
 
+  /** The SQLite file (adapters and index files live next to it). */
+  get path(): string {
+    return this.options.path;
+  }
+
   /** The largest search query in UTF-8 bytes. */
   get maxQueryBytes(): number {
     return this.options.maxQueryBytes;
@@ -120,9 +129,7 @@ export class MemoryStore {
     const content = validateMemoryText(episode.content, this.maxEpisodeBytes);
     return writeTransaction(this.db, () => {
       const tenant = tenantId(this.db, namespace, { create: true, now: this.now() });
-      return Number(
-        this.db.prepare("INSERT INTO episodes (tenant_id, role, content, occurred_at, recorded_at) VALUES (?, ?, ?, ?, ?)").run(tenant, episode.role, content, episode.occurredAt?.getTime() ?? this.now(), this.now()).lastInsertRowid,
-      );
+      return insertEpisode(this.db, { tenantId: tenant, role: episode.role, content, occurredAt: episode.occurredAt?.getTime() ?? this.now(), recordedAt: this.now() });
     });
   }
 
@@ -145,8 +152,7 @@ export class MemoryStore {
       const result = writeTransaction(this.db, () => {
         const tenant = tenantId(this.db, namespace, { create: true, now: this.now() });
         if (decision.action !== "add") {
-          const target = this.db.prepare("SELECT status FROM memories WHERE id = ? AND tenant_id = ?").pluck().get(decision.targetId, tenant);
-          if (target !== "active") return undefined;
+          if (memories.memoryStatus(this.db, tenant, decision.targetId) !== "active") return undefined;
         }
         return this.apply(tenant, decision, { ...parsed, text, subject: candidate.subject, vector });
       });
@@ -196,9 +202,7 @@ export class MemoryStore {
     const tenant = findTenantId(this.db, namespace);
     if (tenant === undefined) return [];
     const hideExpired = parsed.status === "active" && !parsed.includeExpired;
-    const rows = this.db
-      .prepare(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE tenant_id = ? AND status = ? ${hideExpired ? "AND (expires_at IS NULL OR expires_at > ?)" : ""} ORDER BY id LIMIT ? OFFSET ?`)
-      .all(tenant, parsed.status, ...(hideExpired ? [this.now()] : []), parsed.limit ?? -1, parsed.offset) as MemoryRow[];
+    const rows = memories.listMemoryRows(this.db, tenant, { status: parsed.status, ...(hideExpired ? { unexpiredAt: this.now() } : {}), limit: parsed.limit ?? -1, offset: parsed.offset });
     return toRecords(this.db, rows, [...namespace]);
   }
 
@@ -215,7 +219,7 @@ export class MemoryStore {
     const subject = parsed.subject ?? this.rules.subjectOf(text);
     const result = writeTransaction(this.db, () => {
       const tenant = tenantId(this.db, namespace, { create: false, now: this.now() });
-      const status = this.db.prepare("SELECT status FROM memories WHERE id = ? AND tenant_id = ?").pluck().get(id, tenant);
+      const status = memories.memoryStatus(this.db, tenant, id);
       if (status !== "active") throw new SealError("MEMORY_NOT_FOUND", `Memory ${id} changed while it was being updated (now ${String(status)})`, { hint: "Read it again and retry." });
       return this.apply(tenant, { action: "update", targetId: id, reason: "update() called" }, { ...parsed, text, subject, vector });
     });
@@ -232,7 +236,7 @@ export class MemoryStore {
     this.assertOpen();
     const status = writeTransaction(this.db, (): ForgetResult["status"] => {
       const tenant = findTenantId(this.db, namespace);
-      const current = tenant === undefined ? undefined : (this.db.prepare("SELECT status FROM memories WHERE id = ? AND tenant_id = ?").pluck().get(id, tenant) as string | undefined);
+      const current = tenant === undefined ? undefined : memories.memoryStatus(this.db, tenant, id);
       if (tenant === undefined || current === undefined) throw new SealError("MEMORY_NOT_FOUND", `No memory ${id} in namespace "${namespaceKey(namespace)}"`, { hint: "list() shows the tenant's memories and their ids.", context: { id } });
       if (current === "deleted") return "already-deleted";
       this.eraseMemory(tenant, id);
@@ -251,10 +255,10 @@ export class MemoryStore {
     const tenant = findTenantId(this.db, namespace);
     if (tenant === undefined) return { memories: 0, episodes: 0 };
     const counts = writeTransaction(this.db, () => {
-      const ids = this.db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND status != 'deleted'").pluck().all(tenant) as number[];
+      const ids = memories.unerasedMemoryIds(this.db, tenant);
       for (const id of ids) this.eraseMemory(tenant, id);
-      const episodes = this.db.prepare("UPDATE episodes SET content = NULL WHERE tenant_id = ? AND content IS NOT NULL").run(tenant).changes;
-      this.db.prepare("INSERT INTO audit_log (tenant_id, memory_id, action, detail, at) VALUES (?, NULL, 'forget-tenant', ?, ?)").run(tenant, JSON.stringify({ memories: ids.length, episodes }), this.now());
+      const episodes = clearTenantEpisodes(this.db, tenant);
+      appendAudit(this.db, { tenantId: tenant, memoryId: null, action: "forget-tenant", detail: { memories: ids.length, episodes }, at: this.now() });
       return { memories: ids.length, episodes };
     });
     this.afterErase(namespace);
@@ -267,7 +271,7 @@ export class MemoryStore {
     const tenant = findTenantId(this.db, namespace);
     if (tenant === undefined) return 0;
     const erased = writeTransaction(this.db, () => {
-      const ids = this.db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND status = 'active' AND expires_at IS NOT NULL AND expires_at <= ?").pluck().all(tenant, this.now()) as number[];
+      const ids = memories.expiredActiveIds(this.db, tenant, this.now());
       for (const id of ids) this.eraseMemory(tenant, id);
       return ids.length;
     });
@@ -286,11 +290,7 @@ export class MemoryStore {
     this.assertOpen();
     const tenant = findTenantId(this.db, namespace);
     if (tenant === undefined) return [];
-    return (this.db.prepare("SELECT action, at, detail FROM audit_log WHERE tenant_id = ? AND memory_id = ? ORDER BY id").all(tenant, id) as Array<{ action: string; at: number; detail: string | null }>).map((row) => ({
-      action: row.action,
-      at: new Date(row.at),
-      detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : {},
-    }));
+    return memoryHistory(this.db, tenant, id);
   }
 
   /** Writes the index files of every tenant touched. */
@@ -318,11 +318,11 @@ export class MemoryStore {
     if (!vector) throw new SealError("EMBEDDING_FAILED", "The embedder returned no vector");
     const id = writeTransaction(this.db, () => {
       const tenant = tenantId(this.db, namespace, { create: true, now: this.now() });
-      const previous = this.db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND item_key = ? AND status = 'active'").pluck().get(tenant, key) as number | undefined;
+      const previous = memories.activeItemId(this.db, tenant, key);
       const written = this.insertMemory(tenant, { text: valid, kind: "fact", durability: "unknown", confidence: 1, subject: undefined, episodeIds: [], pinned: false, vector, key: previous === undefined ? key : null, value }, "add");
       if (previous !== undefined) {
         this.supersede(tenant, previous, written);
-        this.db.prepare("UPDATE memories SET item_key = ? WHERE id = ?").run(key, written);
+        memories.setItemKey(this.db, written, key);
       }
       return written;
     });
@@ -334,8 +334,8 @@ export class MemoryStore {
     this.assertOpen();
     const tenant = findTenantId(this.db, namespace);
     if (tenant === undefined) return undefined;
-    const rows = this.db.prepare(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE tenant_id = ? AND item_key = ? AND status = 'active'`).all(tenant, key) as MemoryRow[];
-    return toRecords(this.db, rows, [...namespace])[0];
+    const row = memories.activeItemRow(this.db, tenant, key);
+    return row ? toRecords(this.db, [row], [...namespace])[0] : undefined;
   }
 
   deleteItem(namespace: Namespace, key: string): void {
@@ -348,8 +348,8 @@ export class MemoryStore {
       case "add":
         return { id: this.insertMemory(tenant, input, "add", decision.reason) };
       case "reinforce": {
-        this.db.prepare("UPDATE memories SET recurrence = recurrence + 1, confidence = MAX(confidence, ?) WHERE id = ?").run(input.confidence, decision.targetId);
-        this.linkEpisodes(decision.targetId, input.episodeIds);
+        memories.reinforceMemory(this.db, decision.targetId, input.confidence);
+        memories.linkEpisodes(this.db, decision.targetId, input.episodeIds);
         this.audit(tenant, decision.targetId, "reinforce", { reason: decision.reason });
         return { id: decision.targetId };
       }
@@ -360,7 +360,7 @@ export class MemoryStore {
       }
       case "contradict": {
         const id = this.insertMemory(tenant, input, "contradict", decision.reason);
-        this.db.prepare("INSERT INTO contradictions (tenant_id, memory_id, conflicts_with, recorded_at) VALUES (?, ?, ?, ?)").run(tenant, id, decision.targetId, this.now());
+        memories.recordContradiction(this.db, { tenantId: tenant, memoryId: id, conflictsWith: decision.targetId, recordedAt: this.now() });
         this.audit(tenant, decision.targetId, "contradicted", { by: id });
         return { id, relatedId: decision.targetId };
       }
@@ -369,14 +369,22 @@ export class MemoryStore {
 
   private insertMemory(tenant: number, input: InsertInput, action: string, reason?: string): number {
     const now = this.now();
-    const id = Number(
-      this.db
-        .prepare("INSERT INTO memories (tenant_id, item_key, text, value_json, subject, kind, durability, confidence, pinned, status, valid_from, recorded_at, embedding, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)")
-        .run(tenant, input.key ?? null, input.text, input.value ? JSON.stringify(input.value) : null, input.subject ?? null, input.kind, input.durability, input.confidence, input.pinned ? 1 : 0, input.validFrom?.getTime() ?? now, now, vectorToBlob(input.vector), this.expiryOf(input, now)).lastInsertRowid,
-    );
-    this.db.prepare("INSERT INTO memories_fts (rowid, text) VALUES (?, ?)").run(id, input.text);
-    this.db.prepare("INSERT INTO vector_log (tenant_id, memory_id, op) VALUES (?, ?, 'add')").run(tenant, id);
-    this.linkEpisodes(id, input.episodeIds);
+    const id = memories.insertMemory(this.db, {
+      tenantId: tenant,
+      itemKey: input.key ?? null,
+      text: input.text,
+      valueJson: input.value ? JSON.stringify(input.value) : null,
+      subject: input.subject ?? null,
+      kind: input.kind,
+      durability: input.durability,
+      confidence: input.confidence,
+      pinned: input.pinned,
+      validFrom: input.validFrom?.getTime() ?? now,
+      recordedAt: now,
+      embedding: vectorToBlob(input.vector),
+      expiresAt: this.expiryOf(input, now),
+    });
+    memories.linkEpisodes(this.db, id, input.episodeIds);
     this.audit(tenant, id, action, reason ? { reason } : {});
     return id;
   }
@@ -388,27 +396,19 @@ export class MemoryStore {
 
   /** The old memory stops being valid when the new one starts; history keeps both. */
   private supersede(tenant: number, oldId: number, newId: number): void {
-    const validFrom = this.db.prepare("SELECT valid_from FROM memories WHERE id = ?").pluck().get(newId) as number;
-    this.db.prepare("UPDATE memories SET status = 'superseded', valid_to = ?, retired_at = ?, superseded_by = ?, item_key = NULL WHERE id = ?").run(validFrom, this.now(), newId, oldId);
-    this.db.prepare("INSERT INTO vector_log (tenant_id, memory_id, op) VALUES (?, ?, 'retire')").run(tenant, oldId);
+    memories.supersedeMemory(this.db, { tenantId: tenant, oldId, newId, retiredAt: this.now() });
     this.audit(tenant, oldId, "superseded", { by: newId });
   }
 
   private eraseMemory(tenant: number, id: number): void {
-    const episodes = this.db.prepare("SELECT episode_id FROM memory_episodes WHERE memory_id = ?").pluck().all(id) as number[];
-    this.db.prepare("UPDATE memories SET text = NULL, value_json = NULL, subject = NULL, embedding = NULL, item_key = NULL, status = 'deleted', retired_at = ?, valid_to = COALESCE(valid_to, ?) WHERE id = ?").run(this.now(), this.now(), id);
-    this.db.prepare("DELETE FROM memories_fts WHERE rowid = ?").run(id);
-    for (const episode of episodes) this.db.prepare("UPDATE episodes SET content = NULL WHERE id = ? AND tenant_id = ?").run(episode, tenant);
-    this.db.prepare("INSERT INTO vector_log (tenant_id, memory_id, op) VALUES (?, ?, 'delete')").run(tenant, id);
+    const episodes = memories.linkedEpisodeIds(this.db, id);
+    memories.eraseMemory(this.db, { tenantId: tenant, id, retiredAt: this.now(), validTo: this.now() });
+    for (const episode of episodes) clearEpisodeContent(this.db, tenant, episode);
     this.audit(tenant, id, "delete", { episodesCleared: episodes.length });
   }
 
-  private linkEpisodes(memoryId: number, episodeIds: number[]): void {
-    for (const episode of episodeIds) this.db.prepare("INSERT OR IGNORE INTO memory_episodes (memory_id, episode_id) VALUES (?, ?)").run(memoryId, episode);
-  }
-
   private audit(tenant: number, memoryId: number, action: string, detail: Record<string, unknown>): void {
-    this.db.prepare("INSERT INTO audit_log (tenant_id, memory_id, action, detail, at) VALUES (?, ?, ?, ?, ?)").run(tenant, memoryId, action, JSON.stringify(detail), this.now());
+    appendAudit(this.db, { tenantId: tenant, memoryId, action, detail, at: this.now() });
   }
 
   /** Same-subject memories first, then the hybrid neighbours: what the rules compare against. */
@@ -416,7 +416,7 @@ export class MemoryStore {
     const tenant = findTenantId(this.db, namespace);
     if (tenant === undefined) return [];
     const ids = new Map<number, number | undefined>();
-    if (subject) for (const id of this.db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND subject = ? AND status = 'active' ORDER BY id DESC LIMIT ?").pluck().all(tenant, subject, SIMILAR) as number[]) ids.set(id, undefined);
+    if (subject) for (const id of memories.activeIdsWithSubject(this.db, tenant, subject, SIMILAR)) ids.set(id, undefined);
     for (const hit of hybridSearch(this.db, this.index(tenant), tenant, { text, vector }, { limit: SIMILAR, now: this.now() })) if (!ids.has(hit.id)) ids.set(hit.id, hit.similarity);
     return this.rowsById(namespace, [...ids.keys()].slice(0, SIMILAR)).map((memory) => ({
       id: memory.id,
@@ -430,7 +430,7 @@ export class MemoryStore {
 
   private rowsById(namespace: Namespace, ids: number[]): MemoryRecord[] {
     if (ids.length === 0) return [];
-    const rows = this.db.prepare(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE id IN (${ids.map(() => "?").join(",")}) AND tenant_id = (SELECT id FROM tenants WHERE namespace = ?)`).all(...ids, namespaceKey(namespace)) as MemoryRow[];
+    const rows = memories.memoryRowsByIds(this.db, namespaceKey(namespace), ids);
     const byId = new Map(toRecords(this.db, rows, [...namespace]).map((record) => [record.id, record]));
     return ids.flatMap((id) => (byId.has(id) ? [byId.get(id) as MemoryRecord] : []));
   }
@@ -463,7 +463,7 @@ export class MemoryStore {
   /** After an erase: the index file is rewritten now, and the erased pages leave the WAL for the (secure_delete) database file. */
   private afterErase(namespace: Namespace): void {
     this.afterWrite(namespace, { persistNow: true });
-    this.db.pragma("wal_checkpoint(TRUNCATE)");
+    checkpointWal(this.db);
   }
 
   private assertOpen(): void {
@@ -489,8 +489,7 @@ interface InsertInput {
 /** The first embedder to write decides the store's vectors; another one is refused, not mixed in. */
 function checkEmbedder(db: Database.Database, embedder: TextEmbedder): void {
   const wanted = `${embedder.id}:${embedder.dims}`;
-  db.prepare("INSERT OR IGNORE INTO store_settings (name, value) VALUES ('embedder', ?)").run(wanted);
-  const recorded = db.prepare("SELECT value FROM store_settings WHERE name = 'embedder'").pluck().get() as string;
+  const recorded = claimSetting(db, "embedder", wanted);
   if (recorded !== wanted) {
     throw new SealError("INVALID_OPTIONS", `This memory store was written with embedder ${recorded}, not ${wanted}`, {
       hint: "Open it with the same embedder; vectors from different models cannot be compared.",

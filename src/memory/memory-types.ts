@@ -1,10 +1,7 @@
+import type { Durability, MemoryKind, MemoryStatus } from "../store/memory-row.js";
 import type { Namespace } from "../store/tenants.js";
 
-export const MEMORY_KINDS = ["fact", "preference", "procedure", "event"] as const;
-export const DURABILITIES = ["volatile", "durable", "unknown"] as const;
-export type MemoryKind = (typeof MEMORY_KINDS)[number];
-export type Durability = (typeof DURABILITIES)[number];
-export type MemoryStatus = "active" | "superseded" | "deleted" | "baked";
+export { DURABILITIES, MEMORY_KINDS, type Durability, type MemoryKind, type MemoryStatus } from "../store/memory-row.js";
 
 /** A memory as stored. Times are Dates; `validTo`/`retiredAt` are absent while it still holds. */
 export interface MemoryRecord {

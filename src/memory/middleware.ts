@@ -8,6 +8,12 @@ import { lastOfType, messageText } from "./message-text.js";
 import { resolveNamespace, type NamespaceOption } from "./namespace-of-context.js";
 import { rememberInteraction } from "./remember-interaction.js";
 import { truncateUtf8 } from "./validate-text.js";
+import { servedAdapters } from "./served-adapter.js";
+
+/** Only our chat model understands the `adapters` call option; another provider would send it on. */
+function isSealChatModel(model: unknown): boolean {
+  return typeof (model as { _llmType?: () => string })?._llmType === "function" && (model as { _llmType: () => string })._llmType() === "seal-llama";
+}
 
 export interface SealMemoryMiddlewareOptions {
   store: MemoryStore;
@@ -17,6 +23,12 @@ export interface SealMemoryMiddlewareOptions {
   limit?: number;
   /** Turns each finished exchange into memories. Defaults to `sentenceExtractor` (no model); `modelExtractor(runtime)` asks the model. */
   extractor?: MemoryExtractor;
+  /**
+   * Serve the tenant's active adapter version (consolidation) on each call, when the agent's model
+   * is a `ChatSealLlama`: read per call, so an approval or rollback in any process is seen by the
+   * next call. Defaults to `true`.
+   */
+  serveAdapters?: boolean;
   /** Record the exchange once the model has answered. Defaults to `true`. */
   record?: boolean;
   /**
@@ -47,7 +59,10 @@ export function sealMemoryMiddleware(options: SealMemoryMiddlewareOptions) {
       // A pasted document is a poor query and may exceed the store's limit: search with its start.
       const hits = query.trim() ? await options.store.search(namespace, truncateUtf8(query, options.store.maxQueryBytes), { limit: options.limit ?? 5 }) : [];
       const block = formatMemoryBlock(hits);
-      const response = await handler(block ? { ...request, systemMessage: request.systemMessage.concat(`\n\n${block}`) } : request);
+      const adapters = options.serveAdapters !== false && isSealChatModel(request.model) ? await servedAdapters(options.store, namespace) : undefined;
+      const withMemory = block ? { ...request, systemMessage: request.systemMessage.concat(`\n\n${block}`) } : request;
+      // modelSettings reach the model as call options (createAgent binds them with the tools).
+      const response = await handler(adapters ? { ...withMemory, modelSettings: { ...withMemory.modelSettings, adapters } } : withMemory);
       if (options.record !== false && query.trim() && AIMessage.isInstance(response) && !(response.tool_calls?.length)) {
         // The reply exists: a failure to record it must not lose it.
         await rememberInteraction(options.store, namespace, extractor, { user: query, assistant: messageText(response) }, request.runtime.signal ? { signal: request.runtime.signal } : {}).catch(onRecordError);

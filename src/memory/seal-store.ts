@@ -1,6 +1,7 @@
 import { BaseStore, type GetOperation, type Item, type ListNamespacesOperation, type Operation, type OperationResults, type PutOperation, type SearchItem, type SearchOperation } from "@langchain/langgraph-checkpoint";
 import { SealError } from "../errors.js";
-import { MEMORY_COLUMNS, toRecords, type MemoryRow } from "./memory-rows.js";
+import { activeRowsNewestFirst } from "../store/memory-repository.js";
+import { toRecords } from "./memory-rows.js";
 import type { MemoryStore } from "./memory-store.js";
 import type { MemoryRecord } from "./memory-types.js";
 
@@ -67,8 +68,7 @@ export class SealStore extends BaseStore {
     } else {
       const db = this.memory.db;
       for (const namespace of namespaces) {
-        const rows = db.prepare(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE tenant_id = (SELECT id FROM tenants WHERE namespace = ?) AND status = 'active' ORDER BY recorded_at DESC, id DESC`).all(namespace.join("/")) as MemoryRow[];
-        items.push(...toRecords(db, rows, namespace).map(toItem));
+        items.push(...toRecords(db, activeRowsNewestFirst(db, namespace.join("/")), namespace).map(toItem));
       }
     }
     if (operation.filter) items = items.filter((item) => matches(item.value, operation.filter as Record<string, unknown>));

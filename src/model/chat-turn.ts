@@ -10,6 +10,8 @@ export interface ChatTurnOptions {
   seed?: number;
   signal?: AbortSignal;
   onTextChunk?: (text: string) => void;
+  /** Texts that end the reply where they appear (e.g. "\n" for one-line answers); they are not part of the reply. */
+  stopAt?: readonly string[];
 }
 
 /**
@@ -39,6 +41,7 @@ export async function generateChatReply(context: LlamaContext, history: readonly
       ...(options.grammar ? { grammar: options.grammar } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onTextChunk ? { onTextChunk: options.onTextChunk } : {}),
+      ...(options.stopAt?.length ? { customStopTriggers: [...options.stopAt] } : {}),
     });
     return { text: result.response, cut: result.metadata.stopReason === "maxTokens" };
   } catch (error) {

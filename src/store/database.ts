@@ -39,3 +39,8 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     throw new SealError("STORE_UNAVAILABLE", `Could not prepare the memory database at ${file}: ${(error as Error).message}`, { context: { path: file }, cause: error });
   }
 }
+
+/** Copies the WAL into the database file and truncates it: older WAL frames may still hold text that has since been erased. */
+export function checkpointWal(db: Database.Database): void {
+  db.pragma("wal_checkpoint(TRUNCATE)");
+}

@@ -1,5 +1,5 @@
 import { SealError } from "../errors.js";
-import { buildNative } from "./native-build.js";
+import { buildNative, SERVER_TARGET } from "./native-build.js";
 import { nativeBinary } from "./native-paths.js";
 
 export interface EnsureNativeOptions {
@@ -20,8 +20,12 @@ export async function ensureNativeBinary(name: string, options: EnsureNativeOpti
   } catch (error) {
     if (!SealError.isInstance(error) || error.code !== "NATIVE_NOT_BUILT" || env.SEAL_NATIVE_DIR || env.SEAL_NO_AUTO_BUILD === "1") throw error;
   }
-  options.onNativeBuild?.(`building the native ${name === "seal-train" ? "trainer" : "tools"} (once, about a minute)...`);
+  const server = name === SERVER_TARGET;
+  options.onNativeBuild?.(
+    server ? "building llama-server (once, a few minutes)..." : `building the native ${name === "seal-train" ? "trainer" : "tools"} (once, about a minute)...`,
+  );
   await buildNative({
+    server,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onNativeBuild ? { onProgress: (fraction: number, message: string) => options.onNativeBuild?.(message, fraction) } : {}),
   });

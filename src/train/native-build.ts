@@ -8,11 +8,20 @@ import { llamaPackageDir, nativeBuildDir, nativeSourceDir, resolveNativeBackend,
 /** The programs `seal native build` makes. Only these targets (and what they link) are compiled. */
 export const NATIVE_TARGETS = ["seal-gguf-info", "seal-gguf-tensors", "seal-lora-init", "seal-train", "seal-dequantize"] as const;
 
+/** llama.cpp's OpenAI-compatible server, built only when asked for (`server: true`). */
+export const SERVER_TARGET = "llama-server";
+
 export interface NativeBuildOptions {
   /** Defaults to `SEAL_TRAINER_BACKEND` ("cuda"), else "cpu". */
   backend?: NativeBackend;
   /** Delete the build folder first. Defaults to `false`. */
   clean?: boolean;
+  /**
+   * Also build llama.cpp's `llama-server` into the same bin folder (an OpenAI-compatible endpoint,
+   * used to test the OpenAI teacher writer; a few more minutes on 2 cores). Defaults to `false`,
+   * which builds only the native tools.
+   */
+  server?: boolean;
   /** Parallel compile jobs. Defaults to the CPUs this process may use. */
   jobs?: number;
   signal?: AbortSignal;
@@ -53,11 +62,15 @@ async function build(buildDir: string, backend: NativeBackend, started: number, 
     "-DCMAKE_BUILD_TYPE=Release",
     `-DSEAL_LLAMA_PACKAGE_DIR=${llamaPackageDir()}`,
     `-DSEAL_CUDA=${backend === "cuda" ? "ON" : "OFF"}`,
+    // Only ever switched on: a folder that has the server keeps it configured (the option is
+    // cached), so a later default build neither reconfigures llama.cpp's tools away nor rebuilds.
+    ...(options.server ? ["-DSEAL_BUILD_SERVER=ON"] : []),
   ];
   await runStep("configure", configureArgs, options);
   throwIfAborted(options.signal);
   const jobs = options.jobs ?? Math.max(1, os.availableParallelism());
-  await runStep("build", ["--build", buildDir, "--target", ...NATIVE_TARGETS, "-j", String(jobs)], options);
+  const targets = options.server ? [...NATIVE_TARGETS, SERVER_TARGET] : [...NATIVE_TARGETS];
+  await runStep("build", ["--build", buildDir, "--target", ...targets, "-j", String(jobs)], options);
   return { buildDir, backend, seconds: (Date.now() - started) / 1000 };
 }
 

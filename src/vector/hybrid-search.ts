@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { validityCondition } from "../memory/memory-rows.js";
+import { expiredMemoryIds, lexicalMatchIds, memoryIdsValidAt } from "../store/memory-retrieval.js";
 import { ftsQuery } from "./fts-query.js";
 import type { TenantIndex } from "./tenant-index.js";
 
@@ -21,7 +21,6 @@ const RRF_K = 60;
 export function hybridSearch(db: Database.Database, index: TenantIndex, tenantId: number, query: { text: string; vector: Float32Array }, options: { limit: number; asOf?: number; now?: number }): HybridHit[] {
   const depth = Math.max(20, options.limit * 4);
   const now = options.now ?? Date.now();
-  const validity = validityCondition(options.asOf, now);
   const hits = new Map<number, HybridHit>();
   const hit = (id: number): HybridHit => {
     let entry = hits.get(id);
@@ -31,10 +30,7 @@ export function hybridSearch(db: Database.Database, index: TenantIndex, tenantId
 
   const match = ftsQuery(query.text);
   if (match) {
-    const lexical = db
-      .prepare(`SELECT m.id FROM memories_fts JOIN memories m ON m.id = memories_fts.rowid WHERE memories_fts MATCH ? AND m.tenant_id = ? AND ${validity.sql} ORDER BY bm25(memories_fts) LIMIT ?`)
-      .pluck()
-      .all(match, tenantId, ...validity.params, depth) as number[];
+    const lexical = lexicalMatchIds(db, { tenantId, match, asOf: options.asOf, now, limit: depth });
     lexical.forEach((id, rank) => {
       const entry = hit(id);
       entry.bm25Rank = rank + 1;
@@ -43,13 +39,13 @@ export function hybridSearch(db: Database.Database, index: TenantIndex, tenantId
   }
 
   // Present: every live vector that is not retired. Past: exactly the ids SQLite says were valid.
-  // Expired volatile memories are still in the index; the partial index on expires_at keeps this query small.
+  // Expired volatile memories are still in the index.
   let allow: (id: number) => boolean;
   if (options.asOf === undefined) {
-    const expired = new Set(db.prepare("SELECT id FROM memories WHERE tenant_id = ? AND expires_at IS NOT NULL AND expires_at <= ?").pluck().all(tenantId, now) as number[]);
+    const expired = new Set(expiredMemoryIds(db, tenantId, now));
     allow = (id) => !index.retired.has(id) && !expired.has(id);
   } else {
-    const valid = new Set(db.prepare(`SELECT m.id FROM memories m WHERE m.tenant_id = ? AND ${validity.sql}`).pluck().all(tenantId, ...validity.params) as number[]);
+    const valid = new Set(memoryIdsValidAt(db, tenantId, options.asOf));
     allow = (id) => valid.has(id);
   }
   index.search(query.vector, depth, allow).forEach((neighbour, rank) => {

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
 import hnswlib from "hnswlib-node";
+import { embeddingReader, statusesAddedUpTo, unerasedEmbeddings, vectorLogEnd, vectorLogSince } from "../store/vector-log.js";
 
 const { HierarchicalNSW } = hnswlib;
 type Hnsw = InstanceType<typeof HierarchicalNSW>;
@@ -54,12 +55,12 @@ export class TenantIndex {
 
   /** Replays the log entries committed since this index last looked (by any process). */
   sync(): void {
-    const rows = this.db.prepare("SELECT seq, memory_id AS id, op FROM vector_log WHERE tenant_id = ? AND seq > ? ORDER BY seq").all(this.tenantId, this.seq) as Array<{ seq: number; id: number; op: string }>;
+    const rows = vectorLogSince(this.db, this.tenantId, this.seq);
     if (rows.length === 0) return;
-    const embedding = this.db.prepare("SELECT embedding FROM memories WHERE id = ? AND tenant_id = ? AND status != 'deleted'").pluck();
+    const embeddingOf = embeddingReader(this.db, this.tenantId);
     for (const row of rows) {
       if (row.op === "add") {
-        const blob = embedding.get(row.id, this.tenantId) as Buffer | null | undefined;
+        const blob = embeddingOf(row.id);
         if (blob && !this.labels.has(row.id)) this.add(row.id, blobToVector(blob));
       } else if (row.op === "retire") {
         this.retired.add(row.id);
@@ -115,7 +116,7 @@ export class TenantIndex {
   private load(): boolean {
     const newest = this.files()[0];
     if (!newest) return false;
-    const logEnd = Number(this.db.prepare("SELECT COALESCE(MAX(seq), 0) FROM vector_log WHERE tenant_id = ?").pluck().get(this.tenantId));
+    const logEnd = vectorLogEnd(this.db, this.tenantId);
     if (newest.seq > logEnd) return false; // ahead of SQLite: the database was restored or replaced
     try {
       const hnsw = new HierarchicalNSW("cosine", this.dims);
@@ -127,7 +128,7 @@ export class TenantIndex {
     }
     // The file holds vectors and labels only; which labels are live or retired comes from SQLite
     // as of the file's position, then the log replays the rest.
-    const alive = this.db.prepare("SELECT id, status FROM memories WHERE tenant_id = ? AND id IN (SELECT memory_id FROM vector_log WHERE tenant_id = ? AND seq <= ? AND op = 'add')").all(this.tenantId, this.tenantId, newest.seq) as Array<{ id: number; status: string }>;
+    const alive = statusesAddedUpTo(this.db, this.tenantId, newest.seq);
     const inFile = new Set(this.hnsw.getIdsList());
     for (const row of alive) {
       if (!inFile.has(row.id)) return false; // the file misses a vector it should hold
@@ -140,8 +141,8 @@ export class TenantIndex {
   }
 
   private rebuild(): void {
-    const rows = this.db.prepare("SELECT id, status, embedding FROM memories WHERE tenant_id = ? AND status != 'deleted' AND embedding IS NOT NULL").all(this.tenantId) as Array<{ id: number; status: string; embedding: Buffer }>;
-    this.seq = Number(this.db.prepare("SELECT COALESCE(MAX(seq), 0) FROM vector_log WHERE tenant_id = ?").pluck().get(this.tenantId));
+    const rows = unerasedEmbeddings(this.db, this.tenantId);
+    this.seq = vectorLogEnd(this.db, this.tenantId);
     this.hnsw = new HierarchicalNSW("cosine", this.dims);
     this.hnsw.initIndex({ maxElements: Math.max(1024, Math.ceil(rows.length * 1.25)), m: M, efConstruction: EF_CONSTRUCTION, randomSeed: SEED, allowReplaceDeleted: true });
     this.labels.clear();

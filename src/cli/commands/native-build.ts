@@ -6,8 +6,8 @@ import type { CommandContext } from "../command.js";
 export const nativeBuildCommand = {
   name: "native build",
   summary: "Build the native tools against node-llama-cpp's bundled llama.cpp (cached)",
-  usage: "seal native build [--backend cpu|cuda] [--clean] [--verbose] [--json]",
-  options: { backend: { type: "string" }, clean: { type: "boolean" }, verbose: { type: "boolean" }, json: { type: "boolean" } },
+  usage: "seal native build [--backend cpu|cuda] [--server] [--clean] [--verbose] [--json]",
+  options: { backend: { type: "string" }, server: { type: "boolean" }, clean: { type: "boolean" }, verbose: { type: "boolean" }, json: { type: "boolean" } },
   async run({ values, signal }: CommandContext): Promise<number> {
     const json = values.json === true;
     const backend = values.backend;
@@ -20,13 +20,15 @@ export const nativeBuildCommand = {
     const result = await buildNative({
       ...(backend ? { backend } : {}),
       clean: values.clean === true,
+      // --server: also llama.cpp's llama-server (an OpenAI-compatible endpoint for teacher tests).
+      server: values.server === true,
       signal,
       onLine: values.verbose === true ? (line) => progress.line(line) : undefined,
       onProgress: (fraction, message) => progress.update(`native: ${message}`, fraction),
     });
     progress.done();
     if (json) process.stdout.write(`${JSON.stringify({ ok: true, ...result })}\n`);
-    else process.stdout.write(`native tools built in ${result.buildDir} (${result.backend}, ${result.seconds.toFixed(1)} s)\n`);
+    else process.stdout.write(`native tools${values.server === true ? " and llama-server" : ""} built in ${result.buildDir} (${result.backend}, ${result.seconds.toFixed(1)} s)\n`);
     return 0;
   },
 } as const;

@@ -31,10 +31,18 @@ export interface ChatSealLlamaFields extends BaseChatModelParams {
   maxToolRounds?: number;
   /** Sampling seed (only used when temperature > 0). */
   seed?: number;
+  /**
+   * Called before every reply for the adapters to use (e.g. a tenant's active consolidated version,
+   * `() => activeAdapters(store, namespace)`), so a new version is served without a restart.
+   * A call's own `adapters` option wins. Defaults to none: the adapters stay as set.
+   */
+  resolveAdapters?: () => Promise<readonly AdapterSpec[]> | readonly AdapterSpec[];
 }
 
 export interface ChatSealLlamaCallOptions extends BaseChatModelCallOptions {
   tools?: ToolDefinition[];
+  /** Adapters for this call (the memory middleware passes the tenant's active version here). */
+  adapters?: readonly AdapterSpec[];
 }
 
 /**
@@ -48,6 +56,7 @@ export class ChatSealLlama extends BaseChatModel<ChatSealLlamaCallOptions> {
   readonly maxTokens: number;
   readonly maxToolRounds: number;
   readonly seed: number | undefined;
+  private readonly resolveAdapters: ChatSealLlamaFields["resolveAdapters"];
   private readonly switcher: AdapterSwitcher<LlamaContext>;
   // One generation at a time per model instance: a context has one sequence, and on a laptop CPU
   // parallel generations only slow each other down.
@@ -65,6 +74,7 @@ export class ChatSealLlama extends BaseChatModel<ChatSealLlamaCallOptions> {
     this.maxTokens = fields.maxTokens ?? 256;
     this.maxToolRounds = fields.maxToolRounds ?? 1;
     this.seed = fields.seed;
+    this.resolveAdapters = fields.resolveAdapters;
     this.switcher = new AdapterSwitcher<LlamaContext>({
       createContext: (adapters) => this.runtime.createContext({ adapters }),
       identifyFile: adapterFileIdentity,
@@ -116,13 +126,14 @@ export class ChatSealLlama extends BaseChatModel<ChatSealLlamaCallOptions> {
     if (mode.kind === "auto" && toolRoundsSinceLastHuman(messages) >= this.maxToolRounds) mode = { kind: "none" };
     const history = toChatHistory(messages);
     const signal = options.signal;
+    const adapters = options.adapters;
 
     if (mode.kind === "none") {
       // Plain text: stream tokens as they come, then say how the reply ended.
       let reply: ChatReply | undefined;
       yield* pushChunks<string, ChatGenerationChunk>(
         async (push) => {
-          reply = await this.runTurn(history, { onTextChunk: push, ...(signal ? { signal } : {}) });
+          reply = await this.runTurn(history, { onTextChunk: push, ...(signal ? { signal } : {}) }, adapters);
         },
         (text) => {
           void runManager?.handleLLMNewToken(text);
@@ -135,7 +146,7 @@ export class ChatSealLlama extends BaseChatModel<ChatSealLlamaCallOptions> {
 
     const withTools = addSystemText(history, toolInstructions(tools, mode));
     const grammar = await this.runtime.llama.createGrammarForJsonSchema(replySchema(tools, mode) as never);
-    const generated = await this.runTurn(withTools, { grammar, ...(signal ? { signal } : {}) });
+    const generated = await this.runTurn(withTools, { grammar, ...(signal ? { signal } : {}) }, adapters);
     const reply = parseReply(generated.text, { cut: generated.cut });
     if (reply.kind === "answer" || reply.kind === "cut-tool-call") {
       // A cut tool call cannot run with half its arguments: it ends the turn as an empty, cut reply.
@@ -163,8 +174,11 @@ export class ChatSealLlama extends BaseChatModel<ChatSealLlamaCallOptions> {
     await this.dispose();
   }
 
-  private runTurn(history: ChatHistoryItem[], turn: Omit<Parameters<typeof generateChatReply>[2], "maxTokens" | "temperature" | "seed">): Promise<ChatReply> {
+  private runTurn(history: ChatHistoryItem[], turn: Omit<Parameters<typeof generateChatReply>[2], "maxTokens" | "temperature" | "seed">, callAdapters?: readonly AdapterSpec[]): Promise<ChatReply> {
     const run = async () => {
+      // Resolved inside the turn queue: turns take their adapters in order, never mid-reply.
+      const wanted = callAdapters ?? (this.resolveAdapters ? await this.resolveAdapters() : undefined);
+      if (wanted) await this.switcher.switchTo(wanted);
       const lease = await this.switcher.acquire();
       try {
         return await generateChatReply(lease.context, history, {

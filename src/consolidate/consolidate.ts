@@ -1,0 +1,179 @@
+import { parseOptions } from "../config/parse-options.js";
+import { SealError } from "../errors.js";
+import type { MemoryStore } from "../memory/memory-store.js";
+import type { SealRuntime } from "../model/runtime.js";
+import { activeVersion, getVersion } from "../store/adapter-versions.js";
+import { probeCountOfRun, runMemories, selfEditCounts, unitsOfRun } from "../store/consolidation-content.js";
+import { getRun, insertRun, runningRun, updateRun, type RunRow, type RunStage, type RunState } from "../store/consolidation-runs.js";
+import { findTenantId, namespaceKey, type Namespace } from "../store/tenants.js";
+import { writeTransaction } from "../store/write-transaction.js";
+import { adapterRootOf, tenantAdapterDir } from "../memory/adapter-files.js";
+import { consolidationSettingsSchema, type ConsolidationSettings, type ConsolidationSettingsInput } from "./consolidation-settings.js";
+import { approveRun } from "./decisions.js";
+import { defaultConsolidationPlugins } from "./default-plugins.js";
+import type { SelectionPolicy, SelfEditStrategy, SelfEditWriter } from "./plugin-types.js";
+import type { ConsolidationProgress, RunContext } from "./run-context.js";
+import { gateStage, type GateReport } from "./stages/gate-stage.js";
+import { probeStage } from "./stages/probe-stage.js";
+import { selectStage } from "./stages/select-stage.js";
+import { trainStage } from "./stages/train-stage.js";
+import { writeStage } from "./stages/write-stage.js";
+import { TenantLease } from "./tenant-lease.js";
+import { createWriter } from "./writers/create-writer.js";
+
+export interface ConsolidateOptions {
+  /** Settings of a new run (a resumed run keeps the settings it started with). */
+  settings?: ConsolidationSettingsInput;
+  /** Defaults to the built-in `durableSelection()`. */
+  selection?: SelectionPolicy;
+  /** Strategies by name. Defaults to the built-ins (implications, rewrite, qa, text). */
+  strategies?: Readonly<Record<string, SelfEditStrategy>>;
+  /** Overrides `settings.writer` (e.g. a writer of your own). */
+  writer?: SelfEditWriter;
+  /** Select and probe only, then stop: nothing is trained. */
+  dryRun?: boolean;
+  /** Lease owner name (defaults to host:pid:random). */
+  owner?: string;
+  /** A lease not renewed for this long may be taken over by another process. Defaults to 10 minutes. */
+  leaseTtlMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: ConsolidationProgress) => void;
+  now?: () => number;
+}
+
+export interface ConsolidationResult {
+  runId: number;
+  state: RunState;
+  stage: RunStage;
+  /** The run was found unfinished (killed) and resumed. */
+  resumed: boolean;
+  selected: number;
+  units: number;
+  probes: number;
+  selfEdits: { kept: number; dropped: number };
+  gate?: GateReport;
+  /** The candidate's version number, once trained. */
+  version?: number;
+  /** What the trainer did for the candidate. */
+  training?: { examples: number; steps: number; tokens: number; firstLoss: number; finalLoss: number; replayedUnits: number };
+  /** Seconds spent in each stage by this call. */
+  seconds: Partial<Record<RunStage, number>>;
+}
+
+/**
+ * Runs (or resumes) a consolidation of one tenant through its stages: select, probe, write,
+ * train, gate, then review. It stops at `pending` for a person's decision unless the settings ask
+ * for the `auto` review policy. Every stage commits its rows before the next begins, so a process
+ * killed at any point resumes here, under a lease that keeps two runs of a tenant apart.
+ */
+export async function consolidate(store: MemoryStore, runtime: SealRuntime, namespace: Namespace, options: ConsolidateOptions = {}): Promise<ConsolidationResult> {
+  const key = namespaceKey(namespace);
+  const now = options.now ?? Date.now;
+  const tenantId = findTenantId(store.db, namespace);
+  if (tenantId === undefined) throw new SealError("TENANT_NOT_FOUND", `No memories have been stored for namespace "${key}"`, { hint: "`seal memories import` or the middleware stores memories first.", context: { namespace: key } });
+  const requested = parseOptions(consolidationSettingsSchema, options.settings ?? {}, "consolidate settings");
+  const lease = TenantLease.take(store.db, tenantId, { ...(options.owner ? { owner: options.owner } : {}), ttlMs: options.leaseTtlMs ?? 10 * 60_000, now, namespace: key });
+  let ownWriter: SelfEditWriter | undefined;
+  try {
+    const { run, resumed } = openRun(store, tenantId, requested, options.dryRun === true, now);
+    lease.attach(run.id);
+    const settings = parseOptions(consolidationSettingsSchema, JSON.parse(run.settings_json), "stored run settings");
+    const defaults = options.selection && options.strategies ? undefined : defaultConsolidationPlugins();
+    const writer = options.writer ?? (ownWriter = createWriter(settings.writer, runtime));
+    const adapterRoot = adapterRootOf(store.path);
+    const ctx: RunContext = {
+      db: store.db,
+      store,
+      runtime,
+      namespace,
+      tenantId,
+      runId: run.id,
+      settings,
+      selection: options.selection ?? (defaults as NonNullable<typeof defaults>).selection,
+      strategies: new Map(Object.entries(options.strategies ?? (defaults as NonNullable<typeof defaults>).strategies)),
+      writer,
+      adapterDir: tenantAdapterDir(adapterRoot, tenantId),
+      adapterRoot,
+      now,
+      signal: options.signal,
+      progress: (event) => options.onProgress?.({ runId: run.id, ...event }),
+      heartbeat: () => lease.beat(),
+      run: () => getRun(store.db, run.id) as RunRow,
+    };
+    const result: ConsolidationResult = { runId: run.id, state: "running", stage: run.stage, resumed, selected: 0, units: 0, probes: 0, selfEdits: { kept: 0, dropped: 0 }, seconds: {} };
+    await runStages(ctx, result, options.dryRun === true);
+    return summarize(ctx, result);
+  } finally {
+    await ownWriter?.dispose?.();
+    lease.release();
+  }
+}
+
+function openRun(store: MemoryStore, tenantId: number, settings: ConsolidationSettings, dryRun: boolean, now: () => number): { run: RunRow; resumed: boolean } {
+  return writeTransaction(store.db, () => {
+    const existing = runningRun(store.db, tenantId);
+    if (existing) {
+      if (dryRun) throw new SealError("RUN_STATE_INVALID", `Run ${existing.id} of this tenant is unfinished; a dry run would not show what it does`, { hint: "Resume it with `seal consolidate` first.", context: { runId: existing.id } });
+      return { run: existing, resumed: true };
+    }
+    const id = insertRun(store.db, { tenantId, mode: settings.mode, settingsJson: JSON.stringify(settings), fromVersionId: activeVersion(store.db, tenantId)?.id ?? null, now: now() });
+    return { run: getRun(store.db, id) as RunRow, resumed: false };
+  });
+}
+
+async function runStages(ctx: RunContext, result: ConsolidationResult, dryRun: boolean): Promise<void> {
+  for (;;) {
+    const run = ctx.run();
+    if (run.state !== "running") return;
+    if (ctx.signal?.aborted) throw new SealError("ABORTED", `Consolidation run ${run.id} stopped at stage ${run.stage}; run it again to resume`, { context: { runId: run.id, stage: run.stage } });
+    const started = performance.now();
+    switch (run.stage) {
+      case "select":
+        selectStage(ctx);
+        break;
+      case "probe":
+        await probeStage(ctx);
+        if (dryRun) writeTransaction(ctx.db, () => updateRun(ctx.db, run.id, { state: "dry-run", stage: "done", finishedAt: ctx.now() }, ctx.now()));
+        break;
+      case "write":
+        await writeStage(ctx);
+        break;
+      case "train":
+        await trainStage(ctx);
+        break;
+      case "gate":
+        await gateStage(ctx);
+        break;
+      case "review":
+        if (ctx.settings.review === "auto") approveRun(ctx.db, run.id, { actor: "auto", now: ctx.now() });
+        else writeTransaction(ctx.db, () => updateRun(ctx.db, run.id, { state: "pending" }, ctx.now()));
+        break;
+      case "activate":
+      case "done":
+        writeTransaction(ctx.db, () => updateRun(ctx.db, run.id, { state: "failed", error: `run left running at stage ${run.stage}` }, ctx.now()));
+        return;
+    }
+    result.seconds[run.stage] = (result.seconds[run.stage] ?? 0) + (performance.now() - started) / 1000;
+  }
+}
+
+/** The run's figures, read back from what was committed (so a resumed run reports all of it). */
+function summarize(ctx: RunContext, result: ConsolidationResult): ConsolidationResult {
+  const run = ctx.run();
+  const decisions = runMemories(ctx.db, run.id);
+  const units = unitsOfRun(ctx.db, run.id);
+  const candidate = run.candidate_version_id === null ? undefined : getVersion(ctx.db, run.candidate_version_id);
+  const trained = candidate ? (JSON.parse(candidate.settings_json) as NonNullable<ConsolidationResult["training"]>) : undefined;
+  return {
+    ...result,
+    state: run.state,
+    stage: run.stage,
+    selected: decisions.filter((row) => row.decision === "selected").length,
+    units: units.length,
+    probes: probeCountOfRun(ctx.db, run.id),
+    selfEdits: selfEditCounts(ctx.db, run.id),
+    ...(run.gate_json ? { gate: JSON.parse(run.gate_json) as GateReport } : {}),
+    ...(candidate ? { version: candidate.version } : {}),
+    ...(trained ? { training: { examples: trained.examples, steps: trained.steps, tokens: trained.tokens, firstLoss: trained.firstLoss, finalLoss: trained.finalLoss, replayedUnits: trained.replayedUnits } } : {}),
+  };
+}

@@ -1,0 +1,71 @@
+import { z } from "zod";
+
+/** Who writes self-edits. The student is the served base model itself. */
+export const writerSpecSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("student") }).strict(),
+  z.object({ kind: z.literal("gguf"), modelPath: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal("openai"), baseURL: z.string().url(), model: z.string().min(1), apiKeyEnv: z.string().min(1).optional() }).strict(),
+]);
+export type WriterSpec = z.infer<typeof writerSpecSchema>;
+
+/**
+ * Everything a run depends on. Stored with the run (a resumed run uses the settings it started
+ * with) and with each adapter version (its manifest). Defaults were chosen with
+ * `bench/consolidation` (README "Consolidation").
+ */
+export const consolidationSettingsSchema = z
+  .object({
+    /** "incremental": continue from the active version, replaying its units; "full": retrain from the base on them. */
+    mode: z.enum(["incremental", "full"]).default("incremental"),
+    /** Self-edit strategies, by name (plugins/consolidation). The unit's own text is always trained on. */
+    strategies: z.array(z.string().min(1)).nonempty().default(["qa", "implications"]),
+    writer: writerSpecSchema.default({ kind: "student" }),
+    /** Self-edit samples per strategy and unit (k). */
+    samples: z.number().int().min(1).max(8).default(2),
+    /** Sampling temperature of the writer (k > 1 needs > 0 to differ). */
+    temperature: z.number().min(0).max(2).default(0.7),
+    /** Longest self-edit reply, in tokens. */
+    selfEditMaxTokens: z.number().int().positive().default(200),
+    /** Probes per memory (model-written where they pass the checks, templates for the rest). */
+    probesPerMemory: z.number().int().min(2).max(6).default(2),
+    /**
+     * Tries per memory at a model-written probe (greedy first, then sampled). Grammar-constrained
+     * generation costs about 5-10 s a try on 2 CPU cores, and the default 135M model's probes
+     * mostly fail the checks (the question gives the answer away), so one try by default; 0 uses
+     * the templates alone.
+     */
+    modelProbeAttempts: z.number().int().min(0).max(6).default(1),
+    /** Share of the units already in the active version replayed in an incremental run (1: all). */
+    replayShare: z.number().min(0).max(1).default(1),
+    training: z
+      .object({
+        rank: z.number().int().positive().max(256).default(16),
+        alpha: z.number().positive().default(32),
+        learningRate: z.number().positive().default(1e-3),
+        epochs: z.number().int().positive().max(50).default(5),
+        sequenceLength: z.number().int().min(16).max(2048).default(256),
+        seed: z.number().int().nonnegative().default(42),
+        threads: z.number().int().positive().optional(),
+      })
+      .strict()
+      .default({}),
+    gate: z
+      .object({
+        /** Candidate accuracy on the new memories' probes minus the reference's, at least. */
+        minGain: z.number().min(-1).max(1).default(0.25),
+        /** Candidate accuracy on the memories already baked, as a share of the reference's, at least. */
+        minRetention: z.number().min(0).max(1).default(0.8),
+        /** Mean per-token log-probability the candidate loses on the base's own continuations of general prompts, at most (nats). */
+        maxDrift: z.number().positive().default(0.35),
+        /** Longest probe answer, in tokens. */
+        answerMaxTokens: z.number().int().positive().default(24),
+      })
+      .strict()
+      .default({}),
+    /** "manual": a person approves (`seal review approve`); "auto": a candidate that passes the gate is approved, and that is recorded. */
+    review: z.enum(["manual", "auto"]).default("manual"),
+  })
+  .strict();
+
+export type ConsolidationSettings = z.output<typeof consolidationSettingsSchema>;
+export type ConsolidationSettingsInput = z.input<typeof consolidationSettingsSchema>;

@@ -1,0 +1,116 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileSha256, memoizedFileSha256 } from "../../model/file-sha256.js";
+import { versionedAdapterFileName } from "../../model/adapter-spec.js";
+import { getVersion, insertManifest, insertVersion, namedAdapterFiles, nextVersionNumber } from "../../store/adapter-versions.js";
+import { selfEditsOfUnits, unitsByIds, unitsOfRun, unitMemoryIds } from "../../store/consolidation-content.js";
+import { getRun, updateRun } from "../../store/consolidation-runs.js";
+import { writeTransaction } from "../../store/write-transaction.js";
+import { trainAdapter } from "../../train/train-adapter.js";
+import { sweepUnnamedFiles, verifiedAdapterPath } from "../../memory/adapter-files.js";
+import { pickReplay, replayableUnits } from "../replay-units.js";
+import { crashPoint } from "../crash-points.js";
+import type { RunContext } from "../run-context.js";
+import { stopStaleTrainer } from "../stale-trainer.js";
+import { unitExamples, type TrainingExample } from "../training-examples.js";
+
+/**
+ * train: a candidate adapter on the new units' texts and self-edits plus a replay of units already
+ * in the version the run started from, continuing from that version (incremental) or from the
+ * base (full). The data and the adapter are written to temporary names and renamed; the version
+ * row, its manifest and the move to `gate` are one transaction. A killed attempt leaves at most
+ * files no row names, which the next attempt deletes (and a trainer that outlived it is stopped).
+ */
+export async function trainStage(ctx: RunContext): Promise<{ examples: number; steps: number; seconds: number }> {
+  const run = ctx.run();
+  stopStaleTrainer(run.trainer_pid);
+  fs.mkdirSync(ctx.adapterDir, { recursive: true });
+  sweepUnnamedFiles(ctx.adapterDir, namedAdapterFiles(ctx.db), ctx.adapterRoot);
+
+  const fromVersion = run.from_version_id === null ? undefined : getVersion(ctx.db, run.from_version_id);
+  const newUnits = unitsOfRun(ctx.db, ctx.runId).filter((unit) => unit.text !== null);
+  const isActive = (memoryId: number) => ctx.store.get(ctx.namespace, memoryId)?.status === "active";
+  const newMemoryIds = new Set(newUnits.flatMap((unit) => unitMemoryIds(ctx.db, unit.id)));
+  const replay = fromVersion
+    ? pickReplay(
+        replayableUnits(ctx.db, fromVersion.id, isActive).filter((unit) => !unit.memoryIds.some((id) => newMemoryIds.has(id))),
+        ctx.settings.mode === "full" ? 1 : ctx.settings.replayShare,
+        ctx.settings.training.seed,
+      )
+    : [];
+  const replayUnits = unitsByIds(ctx.db, replay.map((unit) => unit.unitId));
+  const allUnits = [...newUnits, ...replayUnits];
+  const selfEdits = selfEditsOfUnits(ctx.db, allUnits.map((unit) => unit.id));
+  const examples: TrainingExample[] = allUnits.flatMap((unit) => unitExamples(ctx.runtime.model, unit, selfEdits.filter((edit) => edit.unit_id === unit.id)));
+
+  const attempt = run.train_attempt + 1;
+  writeTransaction(ctx.db, () => updateRun(ctx.db, ctx.runId, { trainAttempt: attempt, trainerPid: null }, ctx.now()));
+  const dataPath = path.join(ctx.adapterDir, `run-${ctx.runId}.a${attempt}.train.jsonl`);
+  const version = nextVersionNumber(ctx.db, ctx.tenantId);
+  const adapterPath = path.join(ctx.adapterDir, versionedAdapterFileName(`t${ctx.tenantId}`, version));
+  writeAtomically(dataPath, examples.map((example) => JSON.stringify(example)).join("\n") + "\n");
+  try {
+    const incremental = ctx.settings.mode === "incremental" && fromVersion !== undefined;
+    const training = ctx.settings.training;
+    const result = await trainAdapter(
+      {
+        dataPath,
+        outPath: adapterPath,
+        overwrite: true,
+        baseModelPath: ctx.runtime.modelPath,
+        ...(incremental ? { initFrom: await verifiedAdapterPath(ctx.adapterRoot, fromVersion) } : {}),
+        rank: training.rank,
+        alpha: training.alpha,
+        learningRate: training.learningRate,
+        epochs: training.epochs,
+        sequenceLength: training.sequenceLength,
+        seed: training.seed,
+        weightCopy: "on",
+        ...(training.threads ? { threads: training.threads } : {}),
+      },
+      {
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        onSpawn: (pid) => writeTransaction(ctx.db, () => updateRun(ctx.db, ctx.runId, { trainerPid: pid }, ctx.now())),
+        onProgress: (progress) => {
+          if (progress.step === 2) crashPoint("train:middle");
+          ctx.heartbeat();
+          ctx.progress({ stage: "train", done: progress.step, total: progress.steps, message: `loss ${progress.loss.toFixed(3)}` });
+        },
+      },
+    );
+    crashPoint("train:renamed"); // the adapter file exists, no row names it yet
+    const [sha256, trainingSha256, baseModelSha256] = await Promise.all([fileSha256(adapterPath), fileSha256(dataPath), memoizedFileSha256(ctx.runtime.modelPath)]);
+    writeTransaction(ctx.db, () => {
+      if (getRun(ctx.db, ctx.runId)?.candidate_version_id !== null) return; // committed by an earlier attempt
+      const versionId = insertVersion(ctx.db, {
+        tenantId: ctx.tenantId,
+        version,
+        runId: ctx.runId,
+        file: path.relative(ctx.adapterRoot, adapterPath),
+        sha256,
+        baseModelSha256,
+        trainingSha256,
+        parentVersionId: incremental ? (fromVersion?.id ?? null) : null,
+        settingsJson: JSON.stringify({ ...ctx.settings, examples: examples.length, steps: result.steps, tokens: Math.round(result.tokensPerSecond * result.seconds), firstLoss: result.firstLoss, finalLoss: result.finalLoss, replayedUnits: replayUnits.length }),
+        now: ctx.now(),
+      });
+      insertManifest(ctx.db, versionId, [
+        ...newUnits.flatMap((unit) => unitMemoryIds(ctx.db, unit.id).map((memoryId) => ({ memoryId, unitId: unit.id, replayed: false }))),
+        ...replay.flatMap((unit) => unit.memoryIds.map((memoryId) => ({ memoryId, unitId: unit.unitId, replayed: true }))),
+      ]);
+      updateRun(ctx.db, ctx.runId, { stage: "gate", candidateVersionId: versionId, trainerPid: null }, ctx.now());
+    });
+    return { examples: examples.length, steps: result.steps, seconds: result.seconds };
+  } finally {
+    // The data can be rebuilt from the self-edits; a copy of memories' text must not linger.
+    fs.rmSync(dataPath, { force: true });
+  }
+}
+
+function writeAtomically(file: string, text: string): void {
+  const temporary = `${file}.${randomUUID()}.tmp`;
+  fs.writeFileSync(temporary, text);
+  fs.renameSync(temporary, file);
+}
+

@@ -1,0 +1,7 @@
+import type Database from "better-sqlite3";
+
+/** Records `value` under `name` unless a value is there already, and returns the recorded one: the first writer wins. */
+export function claimSetting(db: Database.Database, name: string, value: string): string {
+  db.prepare("INSERT OR IGNORE INTO store_settings (name, value) VALUES (?, ?)").run(name, value);
+  return db.prepare("SELECT value FROM store_settings WHERE name = ?").pluck().get(name) as string;
+}

@@ -1,0 +1,452 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { consolidationSettingsSchema } from "../../src/consolidate/consolidation-settings.js";
+import type { GateReport } from "../../src/consolidate/stages/gate-stage.js";
+import { MemoryStore } from "../../src/memory/memory-store.js";
+import { activeVersion, insertManifest, insertVersion, nextVersionNumber, setVersionState } from "../../src/store/adapter-versions.js";
+import { insertProbe, insertProbeResult, insertRunMemory, insertSelfEdit, insertUnit } from "../../src/store/consolidation-content.js";
+import { insertRun, updateRun } from "../../src/store/consolidation-runs.js";
+import { findTenantId } from "../../src/store/tenants.js";
+import { HashingEmbedder } from "../../src/vector/hashing-embedder.js";
+import { runSeal } from "../helpers/run-cli.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+// The consolidation and review CLI on stores written with the hashing embedder, and consolidation
+// rows inserted directly (a fake adapter file with its real sha256): nothing here loads a model.
+const run = runSeal;
+const hintOf = (stderr: string) => /^hint: (.+)$/m.exec(stderr)?.[1];
+// Never the user's own store, whatever the environment says.
+const isolated = (dir: string) => ({ SEAL_STORE: "", XDG_DATA_HOME: path.join(dir, "xdg"), HOME: path.join(dir, "home"), USER: "tester" });
+
+function json<T = Record<string, unknown>>(stdout: string): T {
+  const lines = stdout.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0] as string) as T;
+}
+
+async function hashingStore(file: string): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  MemoryStore.open({ path: file, embedder: new HashingEmbedder() }).close();
+}
+
+const CHAT = [
+  { role: "system", content: "You are a helpful assistant." },
+  { role: "user", content: "My name is Ada Lovelace and I live in London." },
+  { role: "assistant", content: "Nice to meet you, Ada." },
+  { role: "user", content: "I work at the Analytical Engine Company." },
+  { role: "user", content: "My favourite colour is green." },
+  { role: "assistant", content: "Green is a lovely colour." },
+];
+
+async function chatFile(dir: string, lines: readonly unknown[] = CHAT): Promise<string> {
+  const file = path.join(dir, "chat.jsonl");
+  await fs.writeFile(file, `${lines.map((line) => (typeof line === "string" ? line : JSON.stringify(line))).join("\n")}\n`);
+  return file;
+}
+
+/** A store with the chat log imported through the CLI, for tenant ada/agent. */
+async function importedStore(dir: string): Promise<string> {
+  const store = path.join(dir, "memory.db");
+  await hashingStore(store);
+  const result = await run(["memories", "import", await chatFile(dir), "--tenant", "ada/agent", "--store", store, "--json"], isolated(dir));
+  expect(result.code, result.stderr + result.stdout).toBe(0);
+  return store;
+}
+
+const GATE: GateReport = {
+  passed: true,
+  failures: [],
+  gain: { probes: 2, candidateAccuracy: 1, referenceAccuracy: 0, gain: 1, candidateLogProb: -0.2, referenceLogProb: -3.1 },
+  retention: { probes: 0, candidateAccuracy: 0, referenceAccuracy: 0, share: 1 },
+  drift: { value: 0.05, prompts: 8 },
+  toolCalls: { candidate: 3, reference: 3, total: 3 },
+  trainedProbesSkipped: 0,
+  thresholds: { minGain: 0.25, minRetention: 0.8, maxDrift: 0.35 },
+  reference: 0,
+};
+
+/**
+ * A run of tenant ada/agent that reached review, as the stages would have left it: selected,
+ * skipped and flagged memories, a unit with kept and dropped self-edits, a probe answered by the
+ * reference and the candidate, and a candidate adapter file with its real sha256.
+ */
+async function pendingRun(storePath: string): Promise<{ runId: number; version: number; selected: number[]; skipped: number; flagged: number; file: string }> {
+  const store = MemoryStore.open({ path: storePath, embedder: new HashingEmbedder() });
+  try {
+    const db = store.db;
+    const namespace = ["ada", "agent"];
+    const tenantId = findTenantId(db, namespace) as number;
+    const [name, city, work, colour] = store.list(namespace).map((memory) => memory.id) as [number, number, number, number];
+    const now = Date.now();
+    const settingsJson = JSON.stringify(consolidationSettingsSchema.parse({}));
+    const runId = insertRun(db, { tenantId, mode: "incremental", settingsJson, fromVersionId: activeVersion(db, tenantId)?.id ?? null, now });
+    const unitId = insertUnit(db, { runId, tenantId, subject: "Ada", text: "The user's name is Ada Lovelace.\nThe user lives in London.", memoryIds: [name, city], now });
+    insertRunMemory(db, { runId, memoryId: name, decision: "selected", reason: "durable fact", unitId });
+    insertRunMemory(db, { runId, memoryId: city, decision: "selected", reason: "durable fact", unitId });
+    insertRunMemory(db, { runId, memoryId: work, decision: "skipped", reason: "confidence 0.50 is below 0.7", unitId: null });
+    insertRunMemory(db, { runId, memoryId: colour, decision: "flagged", reason: "looks like an instruction", unitId: null });
+    insertSelfEdit(db, { unitId, strategy: "qa", writer: "student", sample: 0, text: "What is the user's name?", answer: "Ada Lovelace", kept: true, filterReason: null });
+    insertSelfEdit(db, { unitId, strategy: "implications", writer: "student", sample: 1, text: "Ada was born in 1815.", answer: null, kept: false, filterReason: "names 1815, which the unit does not contain" });
+    const probeId = insertProbe(db, { tenantId, memoryId: name, question: "What is the user's name?", answer: "Ada Lovelace", source: "template", now });
+    insertProbeResult(db, { runId, probeId, model: "reference", role: "new", trained: false, correct: false, logProb: -3.1, answer: "John" });
+    insertProbeResult(db, { runId, probeId, model: "candidate", role: "new", trained: false, correct: true, logProb: -0.2, answer: "Ada Lovelace" });
+    const version = nextVersionNumber(db, tenantId);
+    const relative = path.join(`t${tenantId}`, `t${tenantId}.v${String(version).padStart(4, "0")}.gguf`);
+    const file = path.join(`${path.resolve(storePath)}.adapters`, relative);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const bytes = Buffer.from(`fake adapter ${version}`);
+    await fs.writeFile(file, bytes);
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const versionId = insertVersion(db, { tenantId, version, runId, file: relative, sha256, baseModelSha256: "b".repeat(64), trainingSha256: "c".repeat(64), parentVersionId: activeVersion(db, tenantId)?.id ?? null, settingsJson, now });
+    setVersionState(db, versionId, "pending", now);
+    insertManifest(db, versionId, [
+      { memoryId: name, unitId, replayed: false },
+      { memoryId: city, unitId, replayed: false },
+    ]);
+    updateRun(db, runId, { state: "pending", stage: "review", candidateVersionId: versionId, gateJson: JSON.stringify({ ...GATE, reference: activeVersion(db, tenantId)?.version ?? 0 }) }, now);
+    return { runId, version, selected: [name, city], skipped: work, flagged: colour, file };
+  } finally {
+    store.close();
+  }
+}
+
+describe("seal CLI consolidation: store selection", () => {
+  it("--store, SEAL_STORE and the default path (XDG_DATA_HOME, else ~/.local/share) all find the store", async () => {
+    const dir = await tempDir();
+    const env = isolated(dir);
+    const byFlag = path.join(dir, "flag.db");
+    const byEnv = path.join(dir, "env.db");
+    const byXdg = path.join(env.XDG_DATA_HOME, "seal-memory", "memory.db");
+    const byHome = path.join(env.HOME, ".local", "share", "seal-memory", "memory.db");
+    for (const file of [byFlag, byEnv, byXdg, byHome]) await hashingStore(file);
+    const storeOf = async (args: string[], extra: NodeJS.ProcessEnv) => {
+      const result = await run(["review", "--json", ...args], { ...env, ...extra });
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      return json<{ store: string }>(result.stdout).store;
+    };
+    expect(await storeOf(["--store", byFlag], { SEAL_STORE: byEnv })).toBe(byFlag);
+    expect(await storeOf([], { SEAL_STORE: byEnv })).toBe(byEnv);
+    expect(await storeOf([], {})).toBe(byXdg);
+    expect(await storeOf([], { XDG_DATA_HOME: "" })).toBe(byHome);
+  });
+
+  it("a read-only command on a store that does not exist: STORE_UNAVAILABLE naming --store and SEAL_STORE, and no file is created", async () => {
+    const dir = await tempDir();
+    const missing = path.join(dir, "nope.db");
+    for (const args of [["memories", "list", "--tenant", "ada"], ["review"], ["adapters"], ["audit"]]) {
+      const result = await run([...args, "--store", missing], isolated(dir));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("error STORE_UNAVAILABLE");
+      expect(hintOf(result.stderr)).toMatch(/--store.*SEAL_STORE/);
+    }
+    const asJson = await run(["review", "--json"], { ...isolated(dir), SEAL_STORE: missing });
+    expect(json<{ ok: boolean; error: { code: string; hint: string } }>(asJson.stdout).error).toMatchObject({ code: "STORE_UNAVAILABLE", hint: expect.stringMatching(/SEAL_STORE/) });
+    await expect(fs.access(missing)).rejects.toThrow();
+  });
+});
+
+describe("seal CLI consolidation: memories", () => {
+  it("imports a chat log: user messages paired with the assistant's reply, counts reported, memories listed and shown", async () => {
+    const dir = await tempDir();
+    const store = path.join(dir, "memory.db");
+    await hashingStore(store);
+    const imported = await run(["memories", "import", await chatFile(dir), "--tenant", "ada/agent", "--store", store, "--json"], isolated(dir));
+    expect(imported.code, imported.stderr).toBe(0);
+    const summary = json<{ lines: number; exchanges: number; ignored: number; memories: { added: number; updated: number; reinforced: number } }>(imported.stdout);
+    expect(summary).toMatchObject({ lines: 6, exchanges: 3, ignored: 1 });
+    expect(summary.memories.added).toBeGreaterThanOrEqual(3);
+
+    const listed = await run(["memories", "list", "--tenant", "ada/agent", "--store", store, "--json"], isolated(dir));
+    const list = json<{ memories: Array<{ id: number; text: string; kind: string; durability: string; confidence: number; recurrence: number; baked: boolean }> }>(listed.stdout);
+    expect(list.memories.length).toBe(summary.memories.added);
+    expect(list.memories.map((memory) => memory.text).join(" ")).toMatch(/Ada Lovelace[\s\S]*London/);
+    for (const memory of list.memories) expect(memory).toMatchObject({ kind: expect.any(String), durability: expect.any(String), confidence: expect.any(Number), recurrence: 1, baked: false });
+
+    const human = await run(["memories", "list", "--tenant", "ada/agent", "--store", store], isolated(dir));
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain("Ada Lovelace");
+
+    const first = list.memories[0] as { id: number };
+    const shown = await run(["memories", "show", String(first.id), "--tenant", "ada/agent", "--store", store, "--json"], isolated(dir));
+    const show = json<{ memory: { id: number; episodeIds: number[] }; history: Array<{ action: string }>; probes: unknown[]; versions: unknown[] }>(shown.stdout);
+    expect(show.memory.id).toBe(first.id);
+    expect(show.memory.episodeIds.length).toBeGreaterThan(0);
+    expect(show.history.map((entry) => entry.action)).toContain("add");
+    expect(show).toMatchObject({ probes: [], versions: [] });
+
+    // The same log again: the memories repeat, so they are reinforced, not added twice.
+    const again = await run(["memories", "import", await chatFile(dir), "--tenant", "ada/agent", "--store", store, "--json"], isolated(dir));
+    const second = json<{ memories: { added: number; reinforced: number } }>(again.stdout);
+    expect(second.memories.added).toBe(0);
+    expect(second.memories.reinforced).toBe(summary.memories.added);
+  });
+
+  it("a malformed line: MEMORY_INVALID with the file and line, and nothing is stored", async () => {
+    const dir = await tempDir();
+    const store = path.join(dir, "memory.db");
+    await hashingStore(store);
+    for (const [bad, line] of [
+      ['{"role": "user", "content": "My name is Bob."', 2],
+      ['{"role": "user", "content": 42}', 2],
+      ['["user", "hello"]', 2],
+      ['{"content": "no role"}', 2],
+    ] as const) {
+      const file = await chatFile(dir, [{ role: "user", content: "I live in Paris." }, bad, { role: "user", content: "My name is Carol." }]);
+      const result = await run(["memories", "import", file, "--tenant", "bob", "--store", store, "--json"], isolated(dir));
+      expect(result.code).toBe(1);
+      const error = json<{ ok: boolean; error: { code: string; context: { line: number; file: string }; hint: string } }>(result.stdout).error;
+      expect(error.code).toBe("MEMORY_INVALID");
+      expect(error.context).toMatchObject({ line, file: path.resolve(file) });
+      expect(error.hint).toMatch(/nothing was imported/);
+    }
+    const human = await run(["memories", "import", await chatFile(dir, ["not json"]), "--tenant", "bob", "--store", store], isolated(dir));
+    expect(human.stderr).toMatch(/error MEMORY_INVALID: .*chat\.jsonl:1: not JSON/);
+    const check = MemoryStore.open({ path: store, embedder: new HashingEmbedder() });
+    try {
+      expect(check.listNamespaces()).toEqual([]);
+      expect(check.db.prepare("SELECT COUNT(*) FROM episodes").pluck().get()).toBe(0);
+    } finally {
+      check.close();
+    }
+  });
+
+  it("import needs --tenant and a readable file; show needs a known id; list takes a known status", async () => {
+    const dir = await tempDir();
+    const store = await importedStore(dir);
+    const env = isolated(dir);
+    const noTenant = await run(["memories", "import", await chatFile(dir), "--store", store], env);
+    expect(noTenant.stderr).toContain("error TENANT_INVALID");
+    expect(hintOf(noTenant.stderr)).toContain("usage: seal memories import");
+    const missing = await run(["memories", "import", path.join(dir, "none.jsonl"), "--tenant", "ada", "--store", store], env);
+    expect(missing.stderr).toMatch(/error INVALID_OPTIONS: .*no such file/);
+    const unknownId = await run(["memories", "show", "999", "--tenant", "ada/agent", "--store", store, "--json"], env);
+    expect(json<{ error: { code: string } }>(unknownId.stdout).error.code).toBe("MEMORY_NOT_FOUND");
+    const unknownTenant = await run(["memories", "list", "--tenant", "nobody", "--store", store, "--json"], env);
+    expect(json<{ error: { code: string } }>(unknownTenant.stdout).error.code).toBe("TENANT_NOT_FOUND");
+    const badTenant = await run(["memories", "list", "--tenant", "ada//agent", "--store", store], env);
+    expect(badTenant.stderr).toContain("error TENANT_INVALID");
+    const badStatus = await run(["memories", "list", "--tenant", "ada/agent", "--status", "baked-ish", "--store", store], env);
+    expect(badStatus.stderr).toMatch(/error INVALID_OPTIONS: --status/);
+    const superseded = await run(["memories", "list", "--tenant", "ada/agent", "--status", "superseded", "--store", store, "--json"], env);
+    expect(json<{ memories: unknown[] }>(superseded.stdout).memories).toEqual([]);
+  });
+});
+
+describe("seal CLI consolidation: review, adapters, audit", () => {
+  it("with nothing pending: review lists none, approving an unknown run is RUN_NOT_FOUND, rollback with no versions is VERSION_NOT_FOUND", async () => {
+    const dir = await tempDir();
+    const store = await importedStore(dir);
+    const env = isolated(dir);
+    const review = await run(["review", "--store", store, "--json"], env);
+    expect(json(review.stdout)).toMatchObject({ ok: true, pending: [] });
+    const human = await run(["review", "--store", store], env);
+    expect(human.stdout).toContain("No runs wait for review");
+
+    for (const args of [["review", "approve", "42"], ["review", "reject", "42", "--reason", "no"], ["review", "show", "42"]]) {
+      const result = await run([...args, "--store", store, "--json"], env);
+      expect(result.code).toBe(1);
+      expect(json<{ error: { code: string } }>(result.stdout).error.code).toBe("RUN_NOT_FOUND");
+    }
+    const badId = await run(["review", "approve", "abc", "--store", store], env);
+    expect(badId.stderr).toContain("error INVALID_OPTIONS");
+
+    const rollback = await run(["adapters", "rollback", "--tenant", "ada/agent", "--store", store, "--json"], env);
+    expect(rollback.code).toBe(1);
+    expect(json<{ error: { code: string; hint: string } }>(rollback.stdout).error).toMatchObject({ code: "VERSION_NOT_FOUND", hint: expect.any(String) });
+    const rollbackTo = await run(["adapters", "rollback", "--tenant", "ada/agent", "--to", "v3", "--store", store], env);
+    expect(rollbackTo.stderr).toContain("error VERSION_NOT_FOUND");
+    const noTenant = await run(["adapters", "rollback", "--store", store], env);
+    expect(noTenant.stderr).toContain("error TENANT_INVALID");
+
+    const adapters = await run(["adapters", "--store", store, "--json"], env);
+    expect(json(adapters.stdout)).toMatchObject({ ok: true, tenants: [] });
+    const audit = await run(["audit", "--store", store, "--json"], env);
+    expect(json(audit.stdout)).toMatchObject({ ok: true, decisions: [] });
+  });
+
+  it("a pending run: listed with its gate, shown in full, approved, listed as active and baked, audited with the actor", async () => {
+    const dir = await tempDir();
+    const store = await importedStore(dir);
+    const env = isolated(dir);
+    const seeded = await pendingRun(store);
+
+    const review = json<{ pending: Array<{ runId: number; tenant: string; candidateVersion: number; gate: GateReport }> }>((await run(["review", "--store", store, "--json"], env)).stdout);
+    expect(review.pending).toEqual([expect.objectContaining({ runId: seeded.runId, tenant: "ada/agent", candidateVersion: 1, gate: expect.objectContaining({ passed: true }) })]);
+    const reviewHuman = await run(["review", "--tenant", "ada/agent", "--store", store], env);
+    expect(reviewHuman.stdout).toMatch(new RegExp(`run ${seeded.runId} +ada/agent +candidate v1`));
+    expect(reviewHuman.stdout).toContain("gain 1.00");
+
+    const shown = json<{ run: { state: string; counts: Record<string, unknown>; memories: Array<{ id: number; decision: string; reason: string }>; units: Array<{ memoryIds: number[]; selfEdits: Array<{ kept: boolean; filterReason: string | null }> }>; probes: Array<{ question: string; before: { answer: string; correct: boolean }; after: { answer: string; correct: boolean } }>; gate: GateReport } }>(
+      (await run(["review", "show", String(seeded.runId), "--store", store, "--json"], env)).stdout,
+    ).run;
+    expect(shown.state).toBe("pending");
+    expect(shown.counts).toMatchObject({ selected: 2, skipped: 1, flagged: 1, units: 1, selfEdits: { kept: 1, dropped: 1 } });
+    expect(shown.memories.find((memory) => memory.id === seeded.flagged)).toMatchObject({ decision: "flagged", reason: "looks like an instruction" });
+    expect(shown.memories.find((memory) => memory.id === seeded.skipped)).toMatchObject({ decision: "skipped" });
+    expect(shown.units[0]?.memoryIds).toEqual(seeded.selected);
+    expect(shown.units[0]?.selfEdits).toEqual(expect.arrayContaining([expect.objectContaining({ kept: false, filterReason: expect.stringContaining("1815") })]));
+    expect(shown.probes[0]).toMatchObject({ question: "What is the user's name?", before: { answer: "John", correct: false }, after: { answer: "Ada Lovelace", correct: true } });
+    expect(shown.gate.drift.value).toBe(0.05);
+    const human = await run(["review", "show", String(seeded.runId), "--store", store], env);
+    expect(human.code).toBe(0);
+    for (const text of ["flagged: looks like an instruction", "dropped: names 1815", "before: \"John\" wrong", "after: \"Ada Lovelace\" correct", "retention", "drift", "tool calls"]) expect(human.stdout).toContain(text);
+
+    const approved = await run(["review", "approve", String(seeded.runId), "--actor", "alice", "--store", store, "--json"], env);
+    expect(approved.code, approved.stdout + approved.stderr).toBe(0);
+    expect(json(approved.stdout)).toMatchObject({ ok: true, activeVersion: 1, previousVersion: 0, actor: "alice", memories: 2 });
+    const twice = await run(["review", "approve", String(seeded.runId), "--store", store, "--json"], env);
+    expect(json<{ error: { code: string } }>(twice.stdout).error.code).toBe("RUN_STATE_INVALID");
+
+    const adapters = json<{ tenants: Array<{ tenant: string; activeVersion: number; versions: Array<{ version: number; state: string; sha256: string; memories: number; fileStatus: string; activatedAt: string }> }> }>((await run(["adapters", "--store", store, "--json"], env)).stdout);
+    expect(adapters.tenants).toEqual([expect.objectContaining({ tenant: "ada/agent", activeVersion: 1 })]);
+    expect(adapters.tenants[0]?.versions[0]).toMatchObject({ version: 1, state: "active", memories: 2, fileStatus: "ok", activatedAt: expect.any(String) });
+    const adaptersHuman = await run(["adapters", "--tenant", "ada/agent", "--store", store], env);
+    expect(adaptersHuman.stdout).toContain(`sha256 ${adapters.tenants[0]?.versions[0]?.sha256.slice(0, 12)}`);
+
+    const list = json<{ activeVersion: number; memories: Array<{ id: number; baked: boolean }> }>((await run(["memories", "list", "--tenant", "ada/agent", "--store", store, "--json"], env)).stdout);
+    expect(list.activeVersion).toBe(1);
+    expect(list.memories.filter((memory) => memory.baked).map((memory) => memory.id)).toEqual(seeded.selected);
+    const show = json<{ baked: boolean; versions: Array<{ version: number; state: string }>; runs: Array<{ decision: string }>; probes: Array<{ results: unknown[] }>; history: Array<{ action: string; actor: string | null }> }>(
+      (await run(["memories", "show", String(seeded.selected[0]), "--tenant", "ada/agent", "--store", store, "--json"], env)).stdout,
+    );
+    expect(show).toMatchObject({ baked: true, versions: [{ version: 1, state: "active" }], runs: [{ decision: "selected" }] });
+    expect(show.probes[0]?.results).toHaveLength(2);
+    expect(show.history).toEqual(expect.arrayContaining([expect.objectContaining({ action: "baked", actor: "alice" })]));
+
+    const audit = json<{ decisions: Array<{ action: string; actor: string; tenant: string }> }>((await run(["audit", "--tenant", "ada/agent", "--store", store, "--json"], env)).stdout);
+    expect(audit.decisions).toEqual([expect.objectContaining({ action: "consolidation-approve", actor: "alice", tenant: "ada/agent" })]);
+  });
+
+  it("reject needs a reason and keeps the active version; rollback moves between versions and the base, recorded with $USER", async () => {
+    const dir = await tempDir();
+    const store = await importedStore(dir);
+    const env = isolated(dir);
+    const first = await pendingRun(store);
+    expect((await run(["review", "approve", String(first.runId), "--store", store], env)).code).toBe(0);
+    const second = await pendingRun(store);
+
+    const noReason = await run(["review", "reject", String(second.runId), "--store", store], env);
+    expect(noReason.stderr).toContain("error INVALID_OPTIONS");
+    expect(hintOf(noReason.stderr)).toContain("--reason");
+    const rejected = await run(["review", "reject", String(second.runId), "--reason", "answers look wrong", "--store", store, "--json"], env);
+    expect(json(rejected.stdout)).toMatchObject({ ok: true, rejectedVersion: 2, activeVersion: 1, actor: "tester", reason: "answers look wrong" });
+
+    const third = await pendingRun(store);
+    expect(third.version).toBe(3);
+    expect((await run(["review", "approve", String(third.runId), "--store", store], env)).code).toBe(0);
+
+    const back = await run(["adapters", "rollback", "--tenant", "ada/agent", "--store", store, "--json"], env);
+    expect(json(back.stdout)).toMatchObject({ ok: true, from: 3, to: 1, activeVersion: 1 });
+    const toRejected = await run(["adapters", "rollback", "--tenant", "ada/agent", "--to", "2", "--store", store, "--json"], env);
+    expect(json<{ error: { code: string } }>(toRejected.stdout).error.code).toBe("VERSION_NOT_FOUND");
+    const toBase = await run(["adapters", "rollback", "--tenant", "ada/agent", "--to", "0", "--actor", "bob", "--store", store], env);
+    expect(toBase.code).toBe(0);
+    expect(toBase.stdout).toMatch(/v1 -> the base model/);
+    const list = json<{ activeVersion: number; memories: Array<{ baked: boolean }> }>((await run(["memories", "list", "--tenant", "ada/agent", "--store", store, "--json"], env)).stdout);
+    expect(list.activeVersion).toBe(0);
+    expect(list.memories.some((memory) => memory.baked)).toBe(false);
+
+    // A damaged file is refused before it is made active again.
+    await fs.writeFile(third.file, "tampered");
+    const damaged = await run(["adapters", "rollback", "--tenant", "ada/agent", "--to", "v3", "--store", store, "--json"], env);
+    expect(json<{ error: { code: string } }>(damaged.stdout).error.code).toBe("ADAPTER_CHECKSUM_MISMATCH");
+    const adapters = json<{ tenants: Array<{ versions: Array<{ version: number; state: string; fileStatus: string }> }> }>((await run(["adapters", "--tenant", "ada/agent", "--store", store, "--json"], env)).stdout);
+    expect(adapters.tenants[0]?.versions.map((version) => [version.version, version.state, version.fileStatus])).toEqual([
+      [3, "retired", "changed"],
+      [2, "rejected", "ok"],
+      [1, "retired", "ok"],
+    ]);
+
+    const audit = json<{ decisions: Array<{ action: string; actor: string; detail: Record<string, unknown> }> }>((await run(["audit", "--store", store, "--json"], env)).stdout);
+    expect(audit.decisions.map((entry) => [entry.action, entry.actor])).toEqual([
+      ["adapter-rollback", "bob"],
+      ["adapter-rollback", "tester"],
+      ["consolidation-approve", "tester"],
+      ["consolidation-reject", "tester"],
+      ["consolidation-approve", "tester"],
+    ]);
+    const human = await run(["audit", "--store", store, "--limit", "2"], env);
+    expect(human.stdout.trim().split("\n")).toHaveLength(2);
+    expect(human.stdout).toContain("v1 -> base");
+  });
+
+  it("approving a run whose candidate file was damaged is refused; the run stays pending", async () => {
+    const dir = await tempDir();
+    const store = await importedStore(dir);
+    const env = isolated(dir);
+    const seeded = await pendingRun(store);
+    await fs.writeFile(seeded.file, "tampered");
+    const result = await run(["review", "approve", String(seeded.runId), "--store", store, "--json"], env);
+    expect(json<{ error: { code: string } }>(result.stdout).error.code).toBe("ADAPTER_CHECKSUM_MISMATCH");
+    const review = json<{ pending: unknown[] }>((await run(["review", "--store", store, "--json"], env)).stdout);
+    expect(review.pending).toHaveLength(1);
+  });
+});
+
+describe("seal CLI consolidation: consolidate and ask, up to the model", () => {
+  it("consolidate with no tenant holding memories does nothing, without loading a model", async () => {
+    const dir = await tempDir();
+    const store = path.join(dir, "memory.db");
+    await hashingStore(store);
+    const result = await run(["consolidate", "--store", store, "--json"], { ...isolated(dir), SEAL_MODEL: path.join(dir, "no-model.gguf") });
+    expect(result.code, result.stderr).toBe(0);
+    expect(json(result.stdout)).toMatchObject({ ok: true, tenants: [] });
+  });
+
+  it("consolidate and ask refuse bad flags and unknown tenants before the model loads", async () => {
+    const dir = await tempDir();
+    const store = await importedStore(dir);
+    // A model path that does not exist: reaching the model would fail with MODEL_NOT_FOUND.
+    const env = { ...isolated(dir), SEAL_MODEL: path.join(dir, "no-model.gguf") };
+    const cases: Array<[string[], string, RegExp?]> = [
+      [["consolidate", "--mode", "fast"], "INVALID_OPTIONS", /--mode/],
+      [["consolidate", "--review", "sometimes"], "INVALID_OPTIONS", /--review/],
+      [["consolidate", "--lr", "-1"], "INVALID_OPTIONS", /--lr/],
+      [["consolidate", "--epochs", "many"], "INVALID_OPTIONS", /--epochs/],
+      [["consolidate", "--samples", "99"], "INVALID_OPTIONS", /--samples/],
+      [["consolidate", "--strategies", "qa,poetry"], "INVALID_OPTIONS", /poetry/],
+      [["consolidate", "--writer", "teacher"], "INVALID_OPTIONS", /--writer/],
+      [["consolidate", "--writer", "openai:gpt-4o-mini"], "INVALID_OPTIONS", /openai:<model>@<baseURL>/],
+      [["consolidate", "--writer", "openai:m@not a url"], "INVALID_OPTIONS", /--writer/],
+      [["consolidate", "--writer", `gguf:${path.join(dir, "teacher.gguf")}`], "MODEL_NOT_FOUND"],
+      [["consolidate", "--api-key-env", "KEY"], "INVALID_OPTIONS", /--api-key-env/],
+      [["consolidate", "--tenant", "nobody"], "TENANT_NOT_FOUND"],
+      [["ask", "--tenant", "nobody", "what is my name?"], "TENANT_NOT_FOUND"],
+      [["ask", "--tenant", "ada/agent"], "INVALID_OPTIONS", /question/],
+      [["ask", "what is my name?"], "TENANT_INVALID"],
+    ];
+    for (const [args, code, message] of cases) {
+      const result = await run([...args, "--store", store, "--json"], env);
+      expect(result.code, args.join(" ")).toBe(1);
+      const error = json<{ error: { code: string; message: string; hint: string } }>(result.stdout).error;
+      expect(error.code, args.join(" ")).toBe(code);
+      if (message) expect(error.message).toMatch(message);
+      expect(error.hint, args.join(" ")).toBeTruthy();
+    }
+  });
+});
+
+describe("seal CLI consolidation: help", () => {
+  const names = ["consolidate", "review", "review show", "review approve", "review reject", "adapters", "adapters rollback", "memories list", "memories show", "memories import", "ask", "audit"];
+
+  it("`seal --help` lists every consolidation command", async () => {
+    const result = await run(["--help"]);
+    expect(result.code).toBe(0);
+    for (const name of names) expect(result.stdout).toContain(`seal ${name} `);
+  });
+
+  it.each(names)("`seal %s --help` prints its usage", async (name) => {
+    const result = await run([...name.split(" "), "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`usage: seal ${name}`);
+    expect(result.stdout).toContain("--json");
+  });
+
+  it("`seal memories` alone names its commands", async () => {
+    const result = await run(["memories"]);
+    expect(result.code).toBe(1);
+    expect(hintOf(result.stderr)).toMatch(/list, show, import/);
+  });
+});
