@@ -19,6 +19,7 @@ import { selectStage } from "./stages/select-stage.js";
 import { trainStage } from "./stages/train-stage.js";
 import { writeStage } from "./stages/write-stage.js";
 import { TenantLease } from "./tenant-lease.js";
+import type { TrainControl } from "../train/train-adapter.js";
 import { createWriter } from "./writers/create-writer.js";
 
 export interface ConsolidateOptions {
@@ -38,6 +39,8 @@ export interface ConsolidateOptions {
   leaseTtlMs?: number;
   signal?: AbortSignal;
   onProgress?: (progress: ConsolidationProgress) => void;
+  /** Progress of the native trainer's build on first use (see trainAdapter). */
+  onNativeBuild?: TrainControl["onNativeBuild"];
   now?: () => number;
 }
 
@@ -97,6 +100,7 @@ export async function consolidate(store: MemoryStore, runtime: SealRuntime, name
       now,
       signal: options.signal,
       progress: (event) => options.onProgress?.({ runId: run.id, ...event }),
+      ...(options.onNativeBuild ? { onNativeBuild: options.onNativeBuild } : {}),
       heartbeat: () => lease.beat(),
       run: () => getRun(store.db, run.id) as RunRow,
     };

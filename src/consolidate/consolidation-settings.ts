@@ -18,10 +18,10 @@ export const consolidationSettingsSchema = z
     /** "incremental": continue from the active version, replaying its units; "full": retrain from the base on them. */
     mode: z.enum(["incremental", "full"]).default("incremental"),
     /** Self-edit strategies, by name (plugins/consolidation). The unit's own text is always trained on. */
-    strategies: z.array(z.string().min(1)).nonempty().default(["qa", "implications"]),
+    strategies: z.array(z.string().min(1)).nonempty().default(["recall"]),
     writer: writerSpecSchema.default({ kind: "student" }),
     /** Self-edit samples per strategy and unit (k). */
-    samples: z.number().int().min(1).max(8).default(2),
+    samples: z.number().int().min(1).max(8).default(1),
     /** Sampling temperature of the writer (k > 1 needs > 0 to differ). */
     temperature: z.number().min(0).max(2).default(0.7),
     /** Longest self-edit reply, in tokens. */
@@ -35,6 +35,11 @@ export const consolidationSettingsSchema = z
      * the templates alone.
      */
     modelProbeAttempts: z.number().int().min(0).max(6).default(1),
+    /**
+     * Train on the base model's own replies to general prompts too (src/consolidate/anchor-prompts.ts):
+     * a replay of its general behaviour, against drift.
+     */
+    anchors: z.boolean().default(true),
     /** Share of the units already in the active version replayed in an incremental run (1: all). */
     replayShare: z.number().min(0).max(1).default(1),
     training: z

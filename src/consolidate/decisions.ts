@@ -72,7 +72,7 @@ export function rollbackVersion(db: Database.Database, tenantId: number, options
         throw new SealError("VERSION_NOT_FOUND", `There is no earlier version than v${current.version} to roll back to`, { hint: "Roll back to the base model with `--to 0`." });
       }
     }
-    if (current && target && current.id === target.id) return { from: current.version, to: target.version };
+    if (current?.id === target?.id) return { from: current?.version ?? 0, to: target?.version ?? 0 }; // already so: nothing to record
     if (current) setVersionState(db, current.id, "retired", now);
     if (target) setVersionState(db, target.id, "active", now);
     appendAudit(db, { tenantId, memoryId: null, action: "adapter-rollback", detail: { from: current?.version ?? 0, to: target?.version ?? 0 }, at: now, actor: options.actor });

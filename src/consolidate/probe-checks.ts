@@ -47,6 +47,8 @@ function isSpan(memory: string, answer: string): boolean {
 }
 
 /** Why a probe is unusable for this memory, or `undefined` when it is valid. */
+const GENERIC_ANSWERS = new Set(["user", "users", "user s", "i", "me", "my", "you", "we"]);
+
 export function checkProbe(memoryText: string, probe: Probe): string | undefined {
   const question = probe.question.trim();
   const answer = probe.answer.trim();
@@ -56,6 +58,8 @@ export function checkProbe(memoryText: string, probe: Probe): string | undefined
   if (words > MAX_ANSWER_WORDS) return `answer has ${words} words (at most ${MAX_ANSWER_WORDS})`;
   if (!isSpan(memoryText, answer)) return "answer is not a span of the memory";
   if (contentOf(answer) === contentOf(memoryText)) return "answer is the whole memory";
+  // Every memory the front door stores is about "the user": a probe answered by that tests nothing.
+  if (GENERIC_ANSWERS.has(normalizeAnswer(answer))) return "answer is who every memory is about";
   if (containsAnswer(question, answer)) return "question contains the answer";
   if (!question.endsWith("?") && !question.includes(BLANK)) return `question neither ends with "?" nor has a "${BLANK}" blank`;
   if (question.length >= MAX_QUESTION_CHARS) return `question is ${question.length} characters (under ${MAX_QUESTION_CHARS})`;

@@ -3,6 +3,7 @@ import type { MemoryStore } from "../memory/memory-store.js";
 import type { SealRuntime } from "../model/runtime.js";
 import type { RunRow, RunStage } from "../store/consolidation-runs.js";
 import type { Namespace } from "../store/tenants.js";
+import type { TrainControl } from "../train/train-adapter.js";
 import type { ConsolidationSettings } from "./consolidation-settings.js";
 import type { SelectionPolicy, SelfEditStrategy, SelfEditWriter } from "./plugin-types.js";
 
@@ -37,4 +38,5 @@ export interface RunContext {
   /** Renews the lease; throws CONSOLIDATION_BUSY if another process took it over. */
   heartbeat: () => void;
   run: () => RunRow;
+  onNativeBuild?: TrainControl["onNativeBuild"];
 }

@@ -1,6 +1,7 @@
 import type { LlamaModel } from "node-llama-cpp";
 import { chatPromptText, endOfTurnText } from "../model/chat-prompt-text.js";
 import type { SelfEditRow, UnitRow } from "../store/consolidation-content.js";
+import { ANCHOR_PROMPTS } from "./anchor-prompts.js";
 
 export type TrainingExample = { text: string } | { prompt: string; completion: string };
 
@@ -19,6 +20,12 @@ export function unitExamples(model: LlamaModel, unit: Pick<UnitRow, "text">, sel
     else examples.push({ text: edit.text });
   }
   return examples;
+}
+
+/** The base model's own replies to general prompts, as chat turns: trained with every candidate against drift. */
+export function anchorExamples(model: LlamaModel): TrainingExample[] {
+  // No end-of-turn token: the replies were cut at 64 tokens, and must not teach stopping mid-sentence.
+  return ANCHOR_PROMPTS.map((anchor) => ({ prompt: chatPromptText(model, [{ type: "user", text: anchor.prompt }]), completion: anchor.reply }));
 }
 
 /** The normalised questions trained on: the gate does not score a probe whose question is one of them. */

@@ -15,6 +15,7 @@ import { readKiData, type KiPassage } from "./ki-data.js";
 import { runPassageCondition, type KiPassageResult, type KiRunEnvironment } from "./ki-passage-run.js";
 import { barChartSvg, markdownTable, summarize, type KiConditionSummary } from "./ki-report.js";
 import { openKiRetriever, type KiRetriever } from "./ki-retriever.js";
+import { isKiSelfEditTools, type KiSelfEditTools, type KiSelfEditWriter } from "./ki-self-edit.js";
 import { kiSettingsSchema, type KiSettings } from "./ki-settings.js";
 
 export const kiBenchmarkOptionsSchema = z
@@ -38,6 +39,12 @@ export const kiBenchmarkOptionsSchema = z
     /** Internal: this process is worker `index` of `count`: it takes unclaimed tasks and writes no report. */
     shard: z.object({ index: z.number().int().nonnegative(), count: z.number().int().positive() }).optional(),
     settings: kiSettingsSchema.default({}),
+    /**
+     * The product's self-edit writer, strategy and filters, which the `self` condition needs (eval
+     * does not import consolidation: `seal bench ki` injects studentWriter, the implications
+     * strategy and filterSelfEdits).
+     */
+    selfEdits: z.custom<KiSelfEditTools>(isKiSelfEditTools, { message: "must be { createWriter, strategy: { name, prompt, parse }, filter }" }).optional(),
   })
   .strict();
 
@@ -85,6 +92,13 @@ export async function runKiBenchmark(options: KiBenchmarkOptions, control: { sig
   const passages = parsed.limit ? all.slice(0, parsed.limit) : all;
   const conditions = parsed.conditions ? parseConditions(parsed.conditions) : defaultConditions(all);
   checkWriters(passages, conditions, dataPath);
+  if (conditions.some((condition) => condition.kind === "self") && !parsed.selfEdits) {
+    throw new SealError("INVALID_OPTIONS", "runKiBenchmark: the self condition needs `selfEdits` (the product's writer, strategy and filters)", {
+      hint: "Pass `selfEdits: { createWriter: studentWriter, strategy: defaultConsolidationPlugins().strategies.implications, filter: filterSelfEdits }`, or leave `self` out of `conditions`. `seal bench ki` passes them itself.",
+    });
+  }
+  // What writes the `self` condition's self-edits is part of its key: results of another method are never reused.
+  const methodOf = (condition: KiCondition): string | undefined => (condition.kind === "self" && parsed.selfEdits ? `writer+${parsed.selfEdits.strategy.name}+filters` : undefined);
   await fs.mkdir(outDir, { recursive: true }).catch((error: unknown) => {
     throw new SealError("OUTPUT_UNWRITABLE", `Cannot create ${outDir}`, { context: { outDir }, cause: error });
   });
@@ -99,13 +113,13 @@ export async function runKiBenchmark(options: KiBenchmarkOptions, control: { sig
   for (const passage of passages) {
     for (const condition of conditions) {
       if (parsed.cpt && trainsAdapter(condition)) continue;
-      tasks.push({ key: cache.key(passage, conditionName(condition), settings, modelSha256), passages: [passage], condition });
+      tasks.push({ key: cache.key(passage, conditionName(condition), settings, modelSha256, methodOf(condition)), passages: [passage], condition });
     }
   }
   if (parsed.cpt) {
     for (const condition of conditions.filter(trainsAdapter)) {
       const name = `cpt:${conditionName(condition)}`;
-      tasks.push({ key: cache.groupKey(passages.map((passage) => cache.key(passage, name, settings, modelSha256))), passages, condition });
+      tasks.push({ key: cache.groupKey(passages.map((passage) => cache.key(passage, name, settings, modelSha256, methodOf(condition)))), passages, condition });
     }
   }
   const pending: Task[] = [];
@@ -119,7 +133,7 @@ export async function runKiBenchmark(options: KiBenchmarkOptions, control: { sig
     await cache.clearClaims(); // left by an interrupted run; nothing else runs on this folder now
     await runWorkers(parsed, options, pending, tasks.length - pending.length, tasks.length, cache, control);
   } else if (pending.length > 0) {
-    await runTasks(pending, { modelPath, settings, outDir, retrieverDir, all, needsRetriever, cache, claim: parsed.shard !== undefined, threads: parsed.threads, done: tasks.length - pending.length, total: tasks.length, ...control });
+    await runTasks(pending, { modelPath, settings, outDir, retrieverDir, all, needsRetriever, selfEdits: parsed.selfEdits, cache, claim: parsed.shard !== undefined, threads: parsed.threads, done: tasks.length - pending.length, total: tasks.length, ...control });
   }
   if (parsed.shard) return undefined;
 
@@ -158,6 +172,7 @@ interface RunTasksContext {
   retrieverDir: string;
   all: KiPassage[];
   needsRetriever: boolean;
+  selfEdits: KiSelfEditTools | undefined;
   cache: KiCache;
   /** Workers share the pending list and take each task by claiming it first. */
   claim: boolean;
@@ -173,6 +188,7 @@ async function runTasks(pending: readonly Task[], context: RunTasksContext): Pro
   const workDir = await fs.mkdtemp(path.join(context.outDir, ".work-"));
   const retriever: KiRetriever | undefined = context.needsRetriever ? await openKiRetriever(context.retrieverDir, context.all) : undefined;
   let runtime: SealRuntime | undefined;
+  let writer: KiSelfEditWriter | undefined;
   let env: KiRunEnvironment | undefined;
   let adaptersLoaded = 0;
   const started = performance.now();
@@ -182,16 +198,21 @@ async function runTasks(pending: readonly Task[], context: RunTasksContext): Pro
       throwIfAborted(signal);
       if (context.claim && !(await context.cache.claim(task.key))) continue;
       if (!env || adaptersLoaded >= ADAPTERS_PER_MODEL_LOAD) {
+        await writer?.dispose?.();
+        writer = undefined;
         await env?.baseContext.dispose();
         await runtime?.dispose();
         runtime = await SealRuntime.load({ modelPath: context.modelPath, ...(context.threads ? { threads: context.threads } : {}) });
         const baseContext = await runtime.createContext({ contextSize: 1024 });
+        // The student writer has a context of its own, created on its first write.
+        writer = context.selfEdits?.createWriter(runtime);
         env = {
           runtime,
           baseContext,
           baseModelPath: context.modelPath,
           retrieve: async (question) => retriever?.retrieve(question),
           workDir,
+          ...(writer && context.selfEdits ? { selfEdits: { writer, strategy: context.selfEdits.strategy, filter: context.selfEdits.filter } } : {}),
           ...(context.threads ? { threads: context.threads } : {}),
           ...(signal ? { signal } : {}),
         };
@@ -207,6 +228,7 @@ async function runTasks(pending: readonly Task[], context: RunTasksContext): Pro
     }
     report(context, done, pending.length, pending.length, started, "done");
   } finally {
+    await writer?.dispose?.();
     await env?.baseContext.dispose();
     await runtime?.dispose();
     await retriever?.close();

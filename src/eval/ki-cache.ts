@@ -14,10 +14,17 @@ import type { KiSettings } from "./ki-settings.js";
 export class KiCache {
   constructor(readonly dir: string) {}
 
-  key(passage: KiPassage, condition: string, settings: KiSettings, modelSha256: string): string {
+  /**
+   * `method` names how self-edits are written where the data does not hold them (`self`: the
+   * product's writer, strategy and filters), so that results of another method are never reused.
+   */
+  key(passage: KiPassage, condition: string, settings: KiSettings, modelSha256: string, method?: string): string {
     const content = JSON.stringify({ title: passage.title, context: passage.context, questions: passage.questions, selfEdits: condition.startsWith("teacher:") ? passage.selfEdits[condition.slice(8)] : undefined });
     const relevant = relevantSettings(condition, settings);
-    return createHash("sha256").update(JSON.stringify({ v: 1, passage: passage.id, content, condition, settings: relevant, modelSha256 })).digest("hex").slice(0, 32);
+    return createHash("sha256")
+      .update(JSON.stringify({ v: 1, passage: passage.id, content, condition, settings: relevant, modelSha256, ...(method === undefined ? {} : { method }) }))
+      .digest("hex")
+      .slice(0, 32);
   }
 
   /** One key for a task over several passages (continued pretraining): the hash of their keys. */

@@ -2,9 +2,10 @@ import { answerQuestions, type GradedAnswer } from "./ki-answer.js";
 import { conditionName, type KiCondition } from "./ki-conditions.js";
 import type { KiPassage } from "./ki-data.js";
 import { writeSelfEdits, type KiPassageResult, type KiRunEnvironment } from "./ki-passage-run.js";
+import type { KiSelfEditFiltering } from "./ki-self-edit.js";
 import type { KiSettings } from "./ki-settings.js";
 import { withTrainedAdapter } from "./ki-train.js";
-import { trainingTexts } from "./self-edit-text.js";
+import { itemTrainingTexts, trainingTexts } from "./self-edit-text.js";
 
 /**
  * Continued-pretraining mode: one adapter trained over every passage's training text at once, then
@@ -14,11 +15,21 @@ export async function runCptCondition(env: KiRunEnvironment, passages: readonly 
   const started = performance.now();
   const name = conditionName(condition);
   const selfEditsByPassage = new Map<string, string[]>();
+  const filteringByPassage = new Map<string, KiSelfEditFiltering>();
+  const texts: string[] = [];
   for (const passage of passages) {
-    const selfEdits = condition.kind === "self" ? await writeSelfEdits(env, passage, settings) : condition.kind === "teacher" ? (passage.selfEdits[condition.writer] ?? []).slice(0, settings.samples) : [];
-    selfEditsByPassage.set(passage.id, selfEdits);
+    if (condition.kind === "self") {
+      // Already split into items and filtered (the product's strategy and filters).
+      const { selfEdits, filtering } = await writeSelfEdits(env, passage, settings);
+      selfEditsByPassage.set(passage.id, selfEdits);
+      filteringByPassage.set(passage.id, filtering);
+      texts.push(...itemTrainingTexts(passage.title, passage.context, selfEdits));
+    } else {
+      const selfEdits = condition.kind === "teacher" ? (passage.selfEdits[condition.writer] ?? []).slice(0, settings.samples) : [];
+      selfEditsByPassage.set(passage.id, selfEdits);
+      texts.push(...trainingTexts(passage.title, passage.context, selfEdits));
+    }
   }
-  const texts = passages.flatMap((passage) => trainingTexts(passage.title, passage.context, selfEditsByPassage.get(passage.id) ?? []));
   const { value: answersByPassage, training } = await withTrainedAdapter(env, texts, settings, `cpt.${name}`, async (context) => {
     const all: GradedAnswer[][] = [];
     for (const passage of passages) all.push(await answerQuestions(context, passage.title, passage.questions, { maxTokens: settings.answerMaxTokens, ...(env.signal ? { signal: env.signal } : {}) }));
@@ -27,6 +38,7 @@ export async function runCptCondition(env: KiRunEnvironment, passages: readonly 
   const perPassage = (performance.now() - started) / 1000 / passages.length;
   return passages.map((passage, index) => {
     const selfEdits = selfEditsByPassage.get(passage.id) ?? [];
-    return { passageId: passage.id, line: passage.line, condition: name, answers: answersByPassage[index] ?? [], ...(selfEdits.length ? { selfEdits } : {}), training, seconds: perPassage };
+    const selfEditFilter = filteringByPassage.get(passage.id);
+    return { passageId: passage.id, line: passage.line, condition: name, answers: answersByPassage[index] ?? [], ...(selfEdits.length ? { selfEdits } : {}), ...(selfEditFilter ? { selfEditFilter } : {}), training, seconds: perPassage };
   });
 }

@@ -15,10 +15,14 @@ export const kiSettingsSchema = z
     learningRate: z.number().positive().default(3e-3),
     /** Passes over a passage's training text. */
     epochs: z.number().int().positive().max(100).default(5),
-    /** Self-edit completions per passage (`self`: sampled from the model; `teacher:*`: the first k in the data). */
+    /** Self-edit samples per passage (`self`: sampled from the student writer; `teacher:*`: the first k in the data). */
     samples: z.number().int().positive().max(5).default(1),
-    /** Temperature for the model's own self-edits (0 = greedy; k > 1 needs > 0 to differ). */
-    selfEditTemperature: z.number().min(0).max(2).default(0),
+    /**
+     * Temperature of the student writer's self-edits (`self`): consolidation's default, so the
+     * benchmark measures what the product bakes (0 = greedy; k > 1 needs > 0 to differ). Sample i
+     * is drawn with seed `seed + i`.
+     */
+    selfEditTemperature: z.number().min(0).max(2).default(0.7),
     /** Longest self-edit the model may write, in tokens. */
     selfEditMaxTokens: z.number().int().positive().default(320),
     /** Longest answer, in tokens (answers are short; generation also stops at a newline). */

@@ -1,11 +1,7 @@
-// SEAL's "implications" self-edit: the prompt the model completes, and how a completion becomes
-// training text (SEAL's knowledge-incorporation recipe: one example per item, each prefixed with
-// the passage's title, plus the passage itself as one more example).
-
-/** SEAL's prompt for implications, in base-model completion format (from the data README). */
-export function implicationsPrompt(title: string, context: string): string {
-  return `Let's read the following passage and produce a list of implications derived directly or indirectly from the content.\n\nPassage:\n${title}\n${context}\n\nImplications:`;
-}
+// How self-edits become training text (SEAL's knowledge-incorporation recipe: one example per
+// item, each prefixed with the passage's title, plus the passage itself as one more example). The
+// `self` condition's items come already split and filtered from the product's strategy and filters
+// (ki-self-edit.ts); a teacher's completions in the data file are split here.
 
 /** A list marker or emphasis at the start of a line: "1.", "2)", "-", "*", "•", "**". */
 const LEADING_MARKER = /^\s*(?:\d+[.)]|[-*•]|\*\*)\s*/;
@@ -24,8 +20,12 @@ export function selfEditItems(completion: string): string[] {
 
 /** The training texts for a passage and its self-edit completions (none for the `passage` condition). */
 export function trainingTexts(title: string, context: string, completions: readonly string[]): string[] {
-  const items = completions.flatMap(selfEditItems).map((item) => `${title}\n${item}`);
-  return [...items, `${title}\n${context}`];
+  return itemTrainingTexts(title, context, completions.flatMap(selfEditItems));
+}
+
+/** The training texts for a passage and self-edit items already split (one example per item, then the passage). */
+export function itemTrainingTexts(title: string, context: string, items: readonly string[]): string[] {
+  return [...items.map((item) => `${title}\n${item}`), `${title}\n${context}`];
 }
 
 /**

@@ -82,7 +82,7 @@ const SIMILAR = 10;
  */
 export class MemoryStore {
   private readonly indexes = new Map<number, TenantIndex>();
-  private readonly rules: UpdateRules;
+  private givenRules: UpdateRules | undefined;
   private readonly now: () => number;
   private changesSincePersist = 0;
   private closed = false;
@@ -92,8 +92,14 @@ export class MemoryStore {
     readonly embedder: TextEmbedder,
     private readonly options: z.output<typeof storeOptionsSchema>,
   ) {
-    this.rules = options.rules ?? defaultRules();
+    this.givenRules = options.rules;
     this.now = options.now ?? Date.now;
+  }
+
+  /** The update rules, resolved on first write: reading a store needs no plugins registered. */
+  private get rules(): UpdateRules {
+    this.givenRules ??= defaultRules();
+    return this.givenRules;
   }
 
   static open(options: MemoryStoreOptions): MemoryStore {

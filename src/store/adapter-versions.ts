@@ -54,6 +54,11 @@ export function namedAdapterFiles(db: Database.Database): Set<string> {
   return new Set(db.prepare("SELECT file FROM adapter_versions WHERE file IS NOT NULL").pluck().all() as string[]);
 }
 
+/** The version's file was deleted (a rejected or tainted candidate): the row stays, naming no file. */
+export function clearVersionFile(db: Database.Database, versionId: number): void {
+  db.prepare("UPDATE adapter_versions SET file = NULL WHERE id = ?").run(versionId);
+}
+
 export function setVersionState(db: Database.Database, versionId: number, state: VersionState, now: number): void {
   db.prepare(`UPDATE adapter_versions SET state = ?, activated_at = CASE WHEN ? = 'active' THEN ? ELSE activated_at END WHERE id = ?`).run(state, state, now, versionId);
 }

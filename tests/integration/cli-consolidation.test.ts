@@ -8,6 +8,7 @@ import { MemoryStore } from "../../src/memory/memory-store.js";
 import { activeVersion, insertManifest, insertVersion, nextVersionNumber, setVersionState } from "../../src/store/adapter-versions.js";
 import { insertProbe, insertProbeResult, insertRunMemory, insertSelfEdit, insertUnit } from "../../src/store/consolidation-content.js";
 import { insertRun, updateRun } from "../../src/store/consolidation-runs.js";
+import { openDatabase } from "../../src/store/database.js";
 import { findTenantId } from "../../src/store/tenants.js";
 import { HashingEmbedder } from "../../src/vector/hashing-embedder.js";
 import { runSeal } from "../helpers/run-cli.js";
@@ -144,6 +145,44 @@ describe("seal CLI consolidation: store selection", () => {
     const asJson = await run(["review", "--json"], { ...isolated(dir), SEAL_STORE: missing });
     expect(json<{ ok: boolean; error: { code: string; hint: string } }>(asJson.stdout).error).toMatchObject({ code: "STORE_UNAVAILABLE", hint: expect.stringMatching(/SEAL_STORE/) });
     await expect(fs.access(missing)).rejects.toThrow();
+  });
+});
+
+describe("seal CLI consolidation: the store's embedder", () => {
+  it("a store written by a llama embedder opens for reading without loading a model; another embedding model is refused before anything is stored", async () => {
+    const dir = await tempDir();
+    const store = path.join(dir, "llama.db");
+    const db = openDatabase(store);
+    db.prepare("INSERT INTO store_settings (name, value) VALUES ('embedder', 'llama:all-MiniLM-L6-v2.Q8_0:384')").run();
+    db.close();
+    // SEAL_EMBEDDING_MODEL names a file that does not exist: loading it would fail with another code.
+    const env = { ...isolated(dir), SEAL_EMBEDDING_MODEL: path.join(dir, "other-embedder.gguf") };
+    const review = await run(["review", "--store", store, "--json"], env);
+    expect(json(review.stdout)).toMatchObject({ ok: true, pending: [] });
+    const imported = await run(["memories", "import", await chatFile(dir), "--tenant", "ada", "--store", store, "--json"], env);
+    expect(imported.code).toBe(1);
+    const error = json<{ error: { code: string; message: string; hint: string } }>(imported.stdout).error;
+    expect(error.code).toBe("INVALID_OPTIONS");
+    expect(error.message).toContain("llama:all-MiniLM-L6-v2.Q8_0:384");
+    expect(error.hint).toContain("SEAL_EMBEDDING_MODEL");
+    const check = openDatabase(store);
+    try {
+      expect(check.prepare("SELECT COUNT(*) FROM episodes").pluck().get()).toBe(0);
+    } finally {
+      check.close();
+    }
+  });
+
+  it("a store written by an embedder the CLI cannot load: STORE_UNAVAILABLE naming it", async () => {
+    const dir = await tempDir();
+    const store = path.join(dir, "custom.db");
+    const db = openDatabase(store);
+    db.prepare("INSERT INTO store_settings (name, value) VALUES ('embedder', 'my-embedder:12')").run();
+    db.close();
+    const result = await run(["memories", "list", "--tenant", "ada", "--store", store], isolated(dir));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/error STORE_UNAVAILABLE: .*my-embedder:12/);
+    expect(hintOf(result.stderr)).toBeDefined();
   });
 });
 
@@ -333,6 +372,9 @@ describe("seal CLI consolidation: review, adapters, audit", () => {
     const rejected = await run(["review", "reject", String(second.runId), "--reason", "answers look wrong", "--store", store, "--json"], env);
     expect(json(rejected.stdout)).toMatchObject({ ok: true, rejectedVersion: 2, activeVersion: 1, actor: "tester", reason: "answers look wrong" });
 
+    // A rejected candidate's file may go; the listing says it was deleted, not that it is missing.
+    await fs.rm(second.file);
+
     const third = await pendingRun(store);
     expect(third.version).toBe(3);
     expect((await run(["review", "approve", String(third.runId), "--store", store], env)).code).toBe(0);
@@ -355,7 +397,7 @@ describe("seal CLI consolidation: review, adapters, audit", () => {
     const adapters = json<{ tenants: Array<{ versions: Array<{ version: number; state: string; fileStatus: string }> }> }>((await run(["adapters", "--tenant", "ada/agent", "--store", store, "--json"], env)).stdout);
     expect(adapters.tenants[0]?.versions.map((version) => [version.version, version.state, version.fileStatus])).toEqual([
       [3, "retired", "changed"],
-      [2, "rejected", "ok"],
+      [2, "rejected", "deleted"],
       [1, "retired", "ok"],
     ]);
 

@@ -1,7 +1,11 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { defaultConsolidationPlugins } from "../../src/consolidate/default-plugins.js";
+import { filterSelfEdits } from "../../src/consolidate/self-edit-filters.js";
+import { studentWriter } from "../../src/consolidate/writers/student-writer.js";
 import { runKiBenchmark } from "../../src/eval/ki-benchmark.js";
+import type { KiSelfEditFiltering } from "../../src/eval/ki-self-edit.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 // A smoke run of every condition on 3 passages, with the real model and trainer. It checks that the
@@ -16,6 +20,8 @@ describe("seal bench ki (3-passage smoke run)", () => {
       limit: 3,
       outDir,
       settings: { epochs: 1, selfEditMaxTokens: 96 },
+      // What `seal bench ki` injects: the product's writer, implications strategy and filters.
+      selfEdits: { createWriter: studentWriter, strategy: defaultConsolidationPlugins().strategies.implications!, filter: filterSelfEdits },
     };
     const progress: string[] = [];
     const result = await runKiBenchmark(options, { onProgress: (event) => progress.push(`${event.done}/${event.total}`) });
@@ -35,7 +41,11 @@ describe("seal bench ki (3-passage smoke run)", () => {
 
     const table = await fs.readFile(result!.files.table, "utf8");
     for (const condition of conditions) expect(table).toMatch(new RegExp(`^\\| ${condition.replace(".", "\\.")}[ |(]`, "m"));
-    const json = JSON.parse(await fs.readFile(result!.files.json, "utf8")) as { results: Array<{ condition: string; answers: Array<{ answer: string; gold: string; correct: boolean; f1: number; goldLogProb: number }>; selfEdits?: string[]; training?: { steps: number } }> };
+    const json = JSON.parse(await fs.readFile(result!.files.json, "utf8")) as {
+      settings: { selfEditTemperature: number };
+      results: Array<{ condition: string; answers: Array<{ answer: string; gold: string; correct: boolean; f1: number; goldLogProb: number }>; selfEdits?: string[]; selfEditFilter?: KiSelfEditFiltering; training?: { steps: number; examples: number } }>;
+    };
+    expect(json.settings.selfEditTemperature).toBe(0.7); // sampled, as consolidation samples
     expect(json.results).toHaveLength(15);
     for (const entry of json.results) {
       expect(entry.answers.length).toBeGreaterThan(0);
@@ -45,7 +55,20 @@ describe("seal bench ki (3-passage smoke run)", () => {
       }
       if (["passage", "self", "teacher:gpt-4.1"].includes(entry.condition)) expect(entry.training?.steps).toBeGreaterThan(0);
     }
-    expect(json.results.filter((entry) => entry.condition === "self").every((entry) => (entry.selfEdits?.[0]?.length ?? 0) > 0)).toBe(true);
+    // The model's own self-edits went through the product's filters, and ki-results.json counts what they kept and dropped, and why.
+    const self = json.results.filter((entry) => entry.condition === "self");
+    expect(self).toHaveLength(3);
+    for (const entry of self) {
+      const filtering = entry.selfEditFilter!;
+      expect(filtering).toMatchObject({ writer: "student", strategy: "implications" });
+      expect(filtering.kept + filtering.dropped).toBe(filtering.items);
+      expect(entry.selfEdits).toHaveLength(filtering.kept);
+      expect(entry.training?.examples).toBe(filtering.kept + 1); // each kept item, plus the passage
+      expect(Object.values(filtering.droppedBy).reduce((sum, count) => sum + count, 0)).toBe(filtering.dropped);
+      expect(filtering.droppedItems).toHaveLength(filtering.dropped);
+      for (const item of entry.selfEdits!) expect(item.trim().length > 0 && !item.includes("\n")).toBe(true); // one item, one example
+    }
+    expect(self.reduce((sum, entry) => sum + entry.selfEditFilter!.items, 0)).toBeGreaterThan(0);
     const svg = await fs.readFile(result!.files.chart, "utf8");
     expect(svg.startsWith("<svg ")).toBe(true);
     expect(svg.trimEnd().endsWith("</svg>")).toBe(true);

@@ -46,17 +46,17 @@ describe("consolidation through the CLI (issue 11)", () => {
     expect(base.version).toBe(0);
     expect(base.correct, `the base model knew: ${base.answers.join(" | ")}`).toBeLessThanOrEqual(1);
 
-    const runs = await sealJson<{ runs: Array<{ runId: number; state: string; selected: number }> }>(["consolidate", "--store", store, "--tenant", "A", ...FAST]);
-    expect(runs.runs).toHaveLength(1);
-    const [run] = runs.runs;
+    const runs = await sealJson<{ tenants: Array<{ runId: number; state: string; selected: number }> }>(["consolidate", "--store", store, "--tenant", "A", ...FAST]);
+    expect(runs.tenants).toHaveLength(1);
+    const [run] = runs.tenants;
     expect(run?.state, JSON.stringify(run)).toBe("pending");
     expect(run?.selected).toBe(FACT_SET_A.length);
     pendingRun.A = run?.runId as number;
 
-    const shown = await sealJson<{ memories: Array<{ text: string; decision: string; reason: string }> }>(["review", "show", String(pendingRun.A), "--store", store]);
-    const decision = (needle: string) => shown.memories.find((memory) => memory.text.toLowerCase().includes(needle.toLowerCase()));
+    const shown = await sealJson<{ run: { memories: Array<{ text: string; decision: string; reason: string }> } }>(["review", "show", String(pendingRun.A), "--store", store]);
+    const decision = (needle: string) => shown.run.memories.find((memory) => memory.text.toLowerCase().includes(needle.toLowerCase()));
     for (const fact of FACT_SET_A) expect(decision(fact.answer), fact.say).toMatchObject({ decision: "selected" });
-    for (const memory of shown.memories) expect(memory.reason.length).toBeGreaterThan(3);
+    for (const memory of shown.run.memories) expect(memory.reason.length).toBeGreaterThan(3);
     for (const line of ["garage", "tired", "build is red"]) expect(decision(line), line).toMatchObject({ decision: "skipped", reason: expect.stringMatching(/volatile/) });
     for (const line of ["system prompt", "French"]) expect(decision(line), line).toMatchObject({ decision: "flagged" });
   });
@@ -86,8 +86,8 @@ describe("consolidation through the CLI (issue 11)", () => {
   });
 
   it("tenant B's facts are not answerable through A's adapter, nor A's through B's", { timeout: 900_000 }, async () => {
-    const runs = await sealJson<{ runs: Array<{ runId: number; state: string }> }>(["consolidate", "--store", store, "--tenant", "B", ...FAST, "--review", "auto"]);
-    expect(runs.runs[0]?.state).toBe("approved");
+    const runs = await sealJson<{ tenants: Array<{ runId: number; state: string }> }>(["consolidate", "--store", store, "--tenant", "B", ...FAST, "--review", "auto"]);
+    expect(runs.tenants[0]?.state).toBe("approved");
     const bOwn = await askFacts(store, "B", FACT_SET_B);
     expect(bOwn.correct, bOwn.answers.join(" | ")).toBeGreaterThanOrEqual(3);
     const bThroughA = await askFacts(store, "A", FACT_SET_B);
@@ -98,9 +98,9 @@ describe("consolidation through the CLI (issue 11)", () => {
 
   it("a second run on A keeps the first set (retention) and a rollback serves the old version again", { timeout: 900_000 }, async () => {
     await sealJson(["memories", "import", await writeChatLog(path.join(dir, "c.jsonl"), FACT_SET_C.map((fact) => fact.say)), "--store", store, "--tenant", "A"]);
-    const runs = await sealJson<{ runs: Array<{ runId: number; state: string; selected: number }> }>(["consolidate", "--store", store, "--tenant", "A", ...FAST]);
-    expect(runs.runs[0]).toMatchObject({ state: "pending", selected: FACT_SET_C.length });
-    await sealJson(["review", "approve", String(runs.runs[0]?.runId), "--store", store, "--actor", "test"]);
+    const runs = await sealJson<{ tenants: Array<{ runId: number; state: string; selected: number }> }>(["consolidate", "--store", store, "--tenant", "A", ...FAST]);
+    expect(runs.tenants[0]).toMatchObject({ state: "pending", selected: FACT_SET_C.length });
+    await sealJson(["review", "approve", String(runs.tenants[0]?.runId), "--store", store, "--actor", "test"]);
     const newSet = await askFacts(store, "A", FACT_SET_C);
     expect(newSet.version).toBe(2); // versions are numbered per tenant
     expect(newSet.correct, newSet.answers.join(" | ")).toBeGreaterThanOrEqual(3);

@@ -29,19 +29,19 @@ beforeAll(async () => {
 describe("the gate (issue 11)", () => {
   it("passes a normal run and rejects one trained at 30x the learning rate, leaving the active version as it was", { timeout: 900_000 }, async () => {
     const store = await storeWith(dir, "gate", "G", FACT_SET_B.map((fact) => fact.say));
-    const normal = await sealJson<{ runs: Array<{ runId: number; state: string; gate: { passed: boolean; drift: { value: number } } }> }>(["consolidate", "--store", store, "--tenant", "G", ...QUICK]);
-    expect(normal.runs[0]?.state, JSON.stringify(normal.runs[0]?.gate)).toBe("pending");
-    await sealJson(["review", "approve", String(normal.runs[0]?.runId), "--store", store, "--actor", "test"]);
+    const normal = await sealJson<{ tenants: Array<{ runId: number; state: string; gate: { passed: boolean; drift: { value: number } } }> }>(["consolidate", "--store", store, "--tenant", "G", ...QUICK]);
+    expect(normal.tenants[0]?.state, JSON.stringify(normal.tenants[0]?.gate)).toBe("pending");
+    await sealJson(["review", "approve", String(normal.tenants[0]?.runId), "--store", store, "--actor", "test"]);
 
     await sealJson(["memories", "import", await writeChatLog(path.join(dir, "gate-more.jsonl"), FACT_SET_C.map((fact) => fact.say)), "--store", store, "--tenant", "G"]);
-    const damaged = await sealJson<{ runs: Array<{ state: string; gate: { passed: boolean; failures: string[]; drift: { value: number }; thresholds: { maxDrift: number } } }> }>(["consolidate", "--store", store, "--tenant", "G", ...QUICK, "--lr", "3e-2"]);
-    const gate = damaged.runs[0]?.gate;
-    expect(damaged.runs[0]?.state, JSON.stringify(gate)).toBe("rejected");
+    const damaged = await sealJson<{ tenants: Array<{ state: string; gate: { passed: boolean; failures: string[]; drift: { value: number }; thresholds: { maxDrift: number } } }> }>(["consolidate", "--store", store, "--tenant", "G", ...QUICK, "--lr", "3e-2"]);
+    const gate = damaged.tenants[0]?.gate;
+    expect(damaged.tenants[0]?.state, JSON.stringify(gate)).toBe("rejected");
     expect(gate?.drift.value).toBeGreaterThan(gate?.thresholds.maxDrift as number);
-    expect(gate?.drift.value).toBeGreaterThan(normal.runs[0]?.gate.drift.value as number);
-    const adapters = await sealJson<{ versions: Array<{ version: number; state: string }> }>(["adapters", "--store", store, "--tenant", "G"]);
-    expect(adapters.versions.find((version) => version.state === "active")?.version).toBe(1);
-    expect(adapters.versions.find((version) => version.version === 2)?.state).toBe("rejected");
+    expect(gate?.drift.value).toBeGreaterThan(normal.tenants[0]?.gate.drift.value as number);
+    const adapters = await sealJson<{ tenants: Array<{ activeVersion: number; versions: Array<{ version: number; state: string }> }> }>(["adapters", "--store", store, "--tenant", "G"]);
+    expect(adapters.tenants[0]?.activeVersion).toBe(1);
+    expect(adapters.tenants[0]?.versions.find((version) => version.version === 2)?.state).toBe("rejected");
   });
 });
 
@@ -71,8 +71,8 @@ describe("resume after SIGKILL (issue 11)", () => {
     const killed = await storeWith(dir, "killed", "R", FACT_SET_B.slice(0, 3).map((fact) => fact.say));
     const reference = path.join(dir, "reference.db");
     fs.copyFileSync(killed, reference);
-    const uninterrupted = await sealJson<{ runs: Array<{ state: string }> }>(["consolidate", "--store", reference, "--tenant", "R", ...SETTINGS]);
-    expect(uninterrupted.runs[0]?.state).toBe("pending");
+    const uninterrupted = await sealJson<{ tenants: Array<{ state: string }> }>(["consolidate", "--store", reference, "--tenant", "R", ...SETTINGS]);
+    expect(uninterrupted.tenants[0]?.state).toBe("pending");
 
     for (const point of CRASH_POINTS) {
       const result = await runSeal(["consolidate", "--store", killed, "--tenant", "R", ...SETTINGS, "--json"], { SEAL_CRASH_AT: point });
@@ -81,8 +81,8 @@ describe("resume after SIGKILL (issue 11)", () => {
       expect(db.pragma("integrity_check", { simple: true }), point).toBe("ok");
       db.close();
     }
-    const resumed = await sealJson<{ runs: Array<{ state: string; resumed: boolean }> }>(["consolidate", "--store", killed, "--tenant", "R", ...SETTINGS]);
-    expect(resumed.runs[0]).toMatchObject({ state: "pending", resumed: true });
+    const resumed = await sealJson<{ tenants: Array<{ state: string; resumed: boolean }> }>(["consolidate", "--store", killed, "--tenant", "R", ...SETTINGS]);
+    expect(resumed.tenants[0]).toMatchObject({ state: "pending", resumed: true });
     expect(counts(killed)).toEqual(counts(reference));
 
     // Every file in the adapter folder is one a row names.

@@ -1,11 +1,17 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { defaultConsolidationPlugins } from "../../src/consolidate/default-plugins.js";
+import { filterSelfEdits } from "../../src/consolidate/self-edit-filters.js";
 import { SealError } from "../../src/errors.js";
+import { runKiBenchmark } from "../../src/eval/ki-benchmark.js";
 import { checkWriters, parseConditions } from "../../src/eval/ki-conditions.js";
-import { readKiData } from "../../src/eval/ki-data.js";
+import { readKiData, type KiPassage } from "../../src/eval/ki-data.js";
+import { writeSelfEdits, type KiRunEnvironment } from "../../src/eval/ki-passage-run.js";
 import { bootstrapInterval } from "../../src/eval/ki-report.js";
-import { selfEditItems, trainingTexts } from "../../src/eval/self-edit-text.js";
+import type { KiSelfEditWriter, KiWriterPrompt } from "../../src/eval/ki-self-edit.js";
+import { kiSettingsSchema } from "../../src/eval/ki-settings.js";
+import { itemTrainingTexts, selfEditItems, trainingTexts } from "../../src/eval/self-edit-text.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const good = (id: string) => JSON.stringify({ id, title: "T", context: "A passage.", questions: [{ question: "Q?", answer: "A" }], selfEdits: { "gpt-4.1": ["1. One implication here."] } });
@@ -90,6 +96,67 @@ describe("self-edit training text", () => {
       "Genghis Khan\nThe passage.",
     ]);
     expect(trainingTexts("T", "P.", [])).toEqual(["T\nP."]);
+  });
+
+  it("makes items already split (the self condition's kept items) one example each, plus the passage, without splitting them again", () => {
+    expect(itemTrainingTexts("Otrar", "The passage.", ["1. The siege lasted five months.", "Otrar fell."])).toEqual(["Otrar\n1. The siege lasted five months.", "Otrar\nOtrar fell.", "Otrar\nThe passage."]);
+  });
+});
+
+describe("the self condition's self-edits (the product's writer, strategy and filters)", () => {
+  const passage: KiPassage = { line: 1, id: "p", title: "Otrar", context: "The Mongol army besieged Otrar in 1219. The siege lasted five months.", questions: [{ question: "Q?", answer: "A" }], selfEdits: {} };
+  const replies: Record<number, string> = {
+    42: "1. The Mongol army besieged Otrar for five months.\n2. The siege ended in 1220.\n3. The siege lasted five months.",
+    43: "- The Mongol army besieged Otrar for five months.\n- Genghis Khan led the siege of Otrar.",
+  };
+
+  it("samples k replies at the settings' temperature with seed + sample, parses them with the strategy, and keeps what the filters keep, counting the rest by reason", async () => {
+    const calls: Array<{ prompt: KiWriterPrompt; temperature: number; seed: number; maxTokens: number }> = [];
+    const writer: KiSelfEditWriter = {
+      id: "fake",
+      write: async (prompt, sampling) => {
+        calls.push({ prompt, temperature: sampling.temperature, seed: sampling.seed, maxTokens: sampling.maxTokens });
+        return replies[sampling.seed] ?? "";
+      },
+    };
+    const strategy = defaultConsolidationPlugins().strategies.implications!;
+    const env = { selfEdits: { writer, strategy, filter: filterSelfEdits } } as unknown as KiRunEnvironment;
+    const settings = kiSettingsSchema.parse({ samples: 2 });
+    expect(settings.selfEditTemperature).toBe(0.7); // consolidation's default
+
+    const { selfEdits, filtering } = await writeSelfEdits(env, passage, settings);
+    expect(calls.map((call) => [call.temperature, call.seed, call.maxTokens])).toEqual([
+      [0.7, 42, settings.selfEditMaxTokens],
+      [0.7, 43, settings.selfEditMaxTokens],
+    ]);
+    expect(calls[0]!.prompt).toEqual(strategy.prompt({ title: passage.title, text: passage.context }));
+    expect(calls[0]!.prompt.user).toContain("Otrar\nThe Mongol army besieged Otrar in 1219.");
+    expect(selfEdits).toEqual(["The Mongol army besieged Otrar for five months.", "The siege lasted five months."]);
+    expect(filtering).toEqual({
+      writer: "fake",
+      strategy: "implications",
+      items: 5,
+      kept: 2,
+      dropped: 3,
+      droppedBy: { 'names "…", not in the memories': 2, duplicate: 1 },
+      droppedItems: [
+        { text: "The siege ended in 1220.", reason: 'names "1220", not in the memories' },
+        { text: "The Mongol army besieged Otrar for five months.", reason: "duplicate" },
+        { text: "Genghis Khan led the siege of Otrar.", reason: 'names "Khan", not in the memories' },
+      ],
+    });
+  });
+
+  it("refuses a self condition without the writer, strategy and filters (INVALID_OPTIONS), before any model loads", async () => {
+    const dataPath = await dataFile([good("a")]);
+    const outDir = await tempDir();
+    const missing = await errorOf(runKiBenchmark({ dataPath, conditions: "passage,self", outDir }));
+    expect(missing.code).toBe("INVALID_OPTIONS");
+    expect(missing.message).toMatch(/self condition needs `selfEdits`/);
+    const malformed = await errorOf(runKiBenchmark({ dataPath, conditions: "self", outDir, selfEdits: { strategy: {} } as never }));
+    expect(malformed.code).toBe("INVALID_OPTIONS");
+    expect(malformed.message).toMatch(/selfEdits/);
+    await expect(writeSelfEdits({} as KiRunEnvironment, passage, kiSettingsSchema.parse({}))).rejects.toMatchObject({ code: "INVALID_OPTIONS" });
   });
 });
 

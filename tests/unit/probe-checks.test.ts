@@ -9,7 +9,8 @@ describe("checkProbe", () => {
     expect(checkProbe(MEMORY, { question: "___'s dog is called Pumbleton.", answer: "Mirela Oskant" })).toBeUndefined();
     // Case and spacing do not matter.
     expect(checkProbe(MEMORY, { question: "Whose dog is called Pumbleton?", answer: "  mirela   OSKANT " })).toBeUndefined();
-    expect(checkProbe("The user’s cat is Miso.", { question: "Whose cat is Miso?", answer: "The user's" })).toBeUndefined();
+    expect(checkProbe("Ana’s cat is Miso.", { question: "Whose cat is Miso?", answer: "Ana's" })).toBeUndefined();
+    expect(checkProbe("The user’s cat is Miso.", { question: "Whose cat is Miso?", answer: "The user's" })).toBe("answer is who every memory is about");
   });
 
   it("rejects answers that are not a span of the memory", () => {

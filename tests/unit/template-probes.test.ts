@@ -21,7 +21,7 @@ const SENTENCES = [
   "The user runs 5 kilometres every morning.",
   "Dr. Imre Valk teaches chemistry at the Fenwick Institute.",
   "The user likes hiking.",
-  "The user cannot swim.",
+  "The user cannot swim in cold water.",
   "To deploy the app, the user runs npm run release.",
   "The user’s cat is called “Miso”.",
   "The user lives in Porto. The user works at Acme Corp.",
@@ -47,7 +47,8 @@ describe("templateProbes", () => {
 
   it("asks about the subject with who, what or whose when it can tell which, else blanks it", () => {
     const second = (text: string) => templateProbes(text)[1];
-    expect(second("The user is allergic to peanuts.")).toEqual({ question: "Who is allergic to peanuts?", answer: "The user" });
+    // "The user" is who every memory is about: never the answer (see checkProbe).
+    expect(second("The user is allergic to peanuts.")?.answer).not.toMatch(/user/i);
     expect(second("Mirela Oskant's dog is called Pumbleton.")).toEqual({ question: "Whose dog is called Pumbleton?", answer: "Mirela Oskant" });
     expect(second("The Orlenby Library opens at seven o'clock.")).toEqual({ question: "What opens at seven o'clock?", answer: "The Orlenby Library" });
     // An invented name: compromise cannot tell a person from a thing, so the subject is blanked.

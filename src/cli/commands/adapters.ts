@@ -7,7 +7,7 @@ import { noPositionals, print, printJson, requireTenant, storeOptions, when } fr
 import { openCliStore } from "../open-store.js";
 import { parseTenantOption, tenantLabel } from "../tenant-option.js";
 
-/** ok: the file matches its sha256; missing / changed: it would not be served; deleted: no file any more (tainted, rejected). */
+/** ok: the file matches its sha256; missing / changed: it would not be served; deleted: removed on purpose (a rejected or tainted version). */
 type FileStatus = "ok" | "missing" | "changed" | "deleted";
 
 export const adaptersCommand = {
@@ -57,7 +57,11 @@ async function fileStatus(root: string, version: AdapterVersionView): Promise<Fi
     await verifiedAdapterPath(root, { file: version.file, sha256: version.sha256, version: version.version, tenant_id: 0 });
     return "ok";
   } catch (error) {
-    if (SealError.isInstance(error) && error.code === "ADAPTER_CHECKSUM_MISMATCH") return "expected" in error.context ? "changed" : "missing";
+    if (SealError.isInstance(error) && error.code === "ADAPTER_CHECKSUM_MISMATCH") {
+      if ("expected" in error.context) return "changed";
+      // A candidate the gate or a reviewer turned down, or a tainted version: its file is deleted on purpose.
+      return version.state === "rejected" || version.state === "tainted" ? "deleted" : "missing";
+    }
     throw error;
   }
 }

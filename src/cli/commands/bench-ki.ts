@@ -1,5 +1,9 @@
+import { defaultConsolidationPlugins } from "../../consolidate/default-plugins.js";
+import { filterSelfEdits } from "../../consolidate/self-edit-filters.js";
+import { studentWriter } from "../../consolidate/writers/student-writer.js";
 import { SealError } from "../../errors.js";
 import { runKiBenchmark, type KiBenchmarkOptions } from "../../eval/ki-benchmark.js";
+import type { KiSelfEditTools } from "../../eval/ki-self-edit.js";
 import type { KiSettingsInput } from "../../eval/ki-settings.js";
 import { parseNumberFlag } from "../number-flag.js";
 import { createProgress } from "../progress.js";
@@ -36,11 +40,18 @@ export const benchKiCommand = {
     if (typeof values.data !== "string") throw new SealError("INVALID_OPTIONS", "seal bench ki needs --data <file.jsonl>", { hint: `usage: ${benchKiCommand.usage}` });
     const settings: Record<string, unknown> = typeof values.settings === "string" ? parseJson(values.settings) : {};
     for (const [flag, key] of Object.entries(SETTING_FLAGS)) if (values[flag] !== undefined) settings[key] = parseNumberFlag(values[flag], flag);
+    // The package entry registers the built-in strategies; the `self` condition writes its
+    // self-edits exactly as consolidation does: the student writer, the implications strategy, the filters.
+    await import("../../index.js");
+    const implications = defaultConsolidationPlugins().strategies.implications;
+    if (!implications) throw new SealError("INVALID_OPTIONS", "The implications strategy is not registered", { hint: "The package entry registers the built-in strategies; this is a bug in seal bench ki." });
+    const selfEdits: KiSelfEditTools = { createWriter: (runtime) => studentWriter(runtime), strategy: implications, filter: filterSelfEdits };
     const options: KiBenchmarkOptions = {
       dataPath: values.data,
       outDir: typeof values.out === "string" ? values.out : "ki-results",
       settings: settings as KiSettingsInput,
       cpt: values.cpt === true,
+      selfEdits,
       ...(typeof values.conditions === "string" ? { conditions: values.conditions } : {}),
       ...(values.limit !== undefined ? { limit: parseNumberFlag(values.limit, "limit") } : {}),
       ...(values.workers !== undefined ? { workers: parseNumberFlag(values.workers, "workers") } : {}),

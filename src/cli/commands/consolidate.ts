@@ -10,7 +10,7 @@ import type { CommandContext } from "../command.js";
 import { gateLines, print, printJson, requireTenant, storeOptions } from "../consolidation-output.js";
 import { parseNumberFlag } from "../number-flag.js";
 import { openCliStore } from "../open-store.js";
-import { createProgress, type ProgressOutput } from "../progress.js";
+import { createProgress, nativeBuildReporter, type ProgressOutput } from "../progress.js";
 import { parseTenantOption, tenantLabel } from "../tenant-option.js";
 
 // Settings path -> the flag that sets it, to name the flag in a validation error.
@@ -74,7 +74,7 @@ export const consolidateCommand = {
       for (const namespace of tenants) {
         const label = tenantLabel(namespace);
         try {
-          const result = await seal.consolidate(store, runtime, namespace, { settings, dryRun, ...(signal ? { signal } : {}), onProgress: stageReporter(progress, label) });
+          const result = await seal.consolidate(store, runtime, namespace, { settings, dryRun, ...(signal ? { signal } : {}), onProgress: stageReporter(progress, label), onNativeBuild: nativeBuildReporter(progress) });
           progress.done();
           outcomes.push({ tenant: label, result });
           if (!json) printResult(label, result);

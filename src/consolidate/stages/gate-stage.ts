@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { LlamaContext } from "node-llama-cpp";
-import { getVersion, manifestOf, setVersionState, type VersionRow } from "../../store/adapter-versions.js";
+import { clearVersionFile, getVersion, manifestOf, setVersionState, type VersionRow } from "../../store/adapter-versions.js";
 import { insertProbeResult, probeResultsOfRun, probesOfMemories, runMemories, selfEditsOfUnits, unitsOfRun, type ProbeRole, type ProbeRow } from "../../store/consolidation-content.js";
 import { updateRun } from "../../store/consolidation-runs.js";
 import { writeTransaction } from "../../store/write-transaction.js";
@@ -42,9 +42,11 @@ export async function gateStage(ctx: RunContext): Promise<GateReport> {
   const candidatePath = await verifiedAdapterPath(ctx.adapterRoot, candidate);
   const referencePath = reference ? await verifiedAdapterPath(ctx.adapterRoot, reference) : undefined;
 
-  const newIds = runMemories(ctx.db, ctx.runId).filter((row) => row.decision === "selected").map((row) => row.memoryId);
-  const newSet = new Set(newIds);
-  const retainedIds = reference ? manifestOf(ctx.db, reference.id).map((entry) => entry.memoryId).filter((id) => !newSet.has(id) && ctx.store.get(ctx.namespace, id)?.status === "active") : [];
+  // New: selected memories the reference does not hold. A full retrain selects the baked ones
+  // again; they are retention, not gain.
+  const inReference = new Set(reference ? manifestOf(ctx.db, reference.id).map((entry) => entry.memoryId) : []);
+  const newIds = runMemories(ctx.db, ctx.runId).filter((row) => row.decision === "selected" && !inReference.has(row.memoryId)).map((row) => row.memoryId);
+  const retainedIds = [...inReference].filter((id) => ctx.store.get(ctx.namespace, id)?.status === "active");
   const trained = trainedQuestions(selfEditsOfUnits(ctx.db, unitsOfRun(ctx.db, ctx.runId).map((unit) => unit.id)));
   const probes: Array<{ probe: ProbeRow; role: ProbeRole; trained: boolean }> = [
     ...probesOfMemories(ctx.db, ctx.tenantId, newIds).map((probe) => ({ probe, role: "new" as const, trained: trained.has(normalizeQuestion(probe.question)) })),
@@ -89,7 +91,12 @@ export async function gateStage(ctx: RunContext): Promise<GateReport> {
       setVersionState(ctx.db, candidate.id, report.passed ? "pending" : "rejected", ctx.now());
       updateRun(ctx.db, ctx.runId, report.passed ? { stage: "review", gateJson: JSON.stringify(report) } : { stage: "done", state: "rejected", gateJson: JSON.stringify(report), finishedAt: ctx.now(), error: `gate: ${report.failures.join("; ")}` }, ctx.now());
     });
-    if (!report.passed && candidate.file) fs.rmSync(path.join(ctx.adapterRoot, candidate.file), { force: true });
+    // A rejected candidate is never served: its file goes (after the commit, so a crash leaves at
+    // worst a file whose row says rejected, which the next sweep of this tenant keeps or clears).
+    if (!report.passed && candidate.file) {
+      fs.rmSync(path.join(ctx.adapterRoot, candidate.file), { force: true });
+      writeTransaction(ctx.db, () => clearVersionFile(ctx.db, candidate.id));
+    }
     return report;
   } finally {
     for (const context of contexts) await context.dispose();

@@ -13,7 +13,7 @@ import { pickReplay, replayableUnits } from "../replay-units.js";
 import { crashPoint } from "../crash-points.js";
 import type { RunContext } from "../run-context.js";
 import { stopStaleTrainer } from "../stale-trainer.js";
-import { unitExamples, type TrainingExample } from "../training-examples.js";
+import { anchorExamples, unitExamples, type TrainingExample } from "../training-examples.js";
 
 /**
  * train: a candidate adapter on the new units' texts and self-edits plus a replay of units already
@@ -42,7 +42,10 @@ export async function trainStage(ctx: RunContext): Promise<{ examples: number; s
   const replayUnits = unitsByIds(ctx.db, replay.map((unit) => unit.unitId));
   const allUnits = [...newUnits, ...replayUnits];
   const selfEdits = selfEditsOfUnits(ctx.db, allUnits.map((unit) => unit.id));
-  const examples: TrainingExample[] = allUnits.flatMap((unit) => unitExamples(ctx.runtime.model, unit, selfEdits.filter((edit) => edit.unit_id === unit.id)));
+  const examples: TrainingExample[] = [
+    ...allUnits.flatMap((unit) => unitExamples(ctx.runtime.model, unit, selfEdits.filter((edit) => edit.unit_id === unit.id))),
+    ...(ctx.settings.anchors ? anchorExamples(ctx.runtime.model) : []),
+  ];
 
   const attempt = run.train_attempt + 1;
   writeTransaction(ctx.db, () => updateRun(ctx.db, ctx.runId, { trainAttempt: attempt, trainerPid: null }, ctx.now()));
@@ -71,6 +74,7 @@ export async function trainStage(ctx: RunContext): Promise<{ examples: number; s
       },
       {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(ctx.onNativeBuild ? { onNativeBuild: ctx.onNativeBuild } : {}),
         onSpawn: (pid) => writeTransaction(ctx.db, () => updateRun(ctx.db, ctx.runId, { trainerPid: pid }, ctx.now())),
         onProgress: (progress) => {
           if (progress.step === 2) crashPoint("train:middle");

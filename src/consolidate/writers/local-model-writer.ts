@@ -15,6 +15,20 @@ export interface LocalModelWriterOptions {
   onDispose?: () => Promise<void>;
 }
 
+/**
+ * The writers' contexts that are not disposed yet, held strongly. With node-llama-cpp 3.22.1, a
+ * context that is garbage-collected without dispose() makes its model's dispose() wait forever;
+ * a writer its caller drops without disposing would then hang the runtime's shutdown. Held here, it
+ * is freed by the writer's dispose() or, at the latest, by the model's.
+ */
+const liveContexts = new Set<LlamaContext>();
+
+function keepUntilDisposed(context: LlamaContext): LlamaContext {
+  liveContexts.add(context);
+  context.onDispose.createListener(() => liveContexts.delete(context));
+  return context;
+}
+
 /** The prompt as a chat history: the system message (if any), then the user message with the memories. */
 export function promptHistory(prompt: WriterPrompt): ChatHistoryItem[] {
   return [...(prompt.system ? [{ type: "system" as const, text: prompt.system }] : []), { type: "user", text: prompt.user }];
@@ -32,11 +46,13 @@ export function localModelWriter(options: LocalModelWriterOptions): SelfEditWrit
   let disposed = false;
 
   const contextFor = async (signal: AbortSignal | undefined): Promise<LlamaContext> => {
-    context ??= options.runtime().then((runtime) =>
-      runtime.createContext({
-        ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
-        ...(options.adapters ? { adapters: options.adapters } : {}),
-      }),
+    context ??= options.runtime().then(async (runtime) =>
+      keepUntilDisposed(
+        await runtime.createContext({
+          ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
+          ...(options.adapters ? { adapters: options.adapters } : {}),
+        }),
+      ),
     );
     // A failed load or context is not kept, so a later write can try again.
     context.catch(() => (context = undefined));
