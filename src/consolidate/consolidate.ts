@@ -149,8 +149,9 @@ async function runStages(ctx: RunContext, result: ConsolidationResult, dryRun: b
         await gateStage(ctx);
         break;
       case "review":
+        // Pending first: a crash before the auto-approval leaves it waiting for a person, never served undecided.
+        writeTransaction(ctx.db, () => updateRun(ctx.db, run.id, { state: "pending" }, ctx.now()));
         if (ctx.settings.review === "auto") approveRun(ctx.db, run.id, { actor: "auto", now: ctx.now() });
-        else writeTransaction(ctx.db, () => updateRun(ctx.db, run.id, { state: "pending" }, ctx.now()));
         break;
       case "activate":
       case "done":

@@ -47,7 +47,7 @@ export const consolidationSettingsSchema = z
         rank: z.number().int().positive().max(256).default(16),
         alpha: z.number().positive().default(32),
         learningRate: z.number().positive().default(1e-3),
-        epochs: z.number().int().positive().max(50).default(5),
+        epochs: z.number().int().positive().max(50).default(3),
         sequenceLength: z.number().int().min(16).max(2048).default(256),
         seed: z.number().int().nonnegative().default(42),
         threads: z.number().int().positive().optional(),
@@ -61,7 +61,7 @@ export const consolidationSettingsSchema = z
         /** Candidate accuracy on the memories already baked, as a share of the reference's, at least. */
         minRetention: z.number().min(0).max(1).default(0.8),
         /** Mean per-token log-probability the candidate loses on the base's own continuations of general prompts, at most (nats). */
-        maxDrift: z.number().positive().default(0.35),
+        maxDrift: z.number().positive().default(0.6),
         /** Longest probe answer, in tokens. */
         answerMaxTokens: z.number().int().positive().default(24),
       })

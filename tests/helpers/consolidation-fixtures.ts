@@ -21,7 +21,7 @@ export async function sealJson<T = Record<string, unknown>>(args: string[], env:
 
 /** Asks every fact's question through `seal ask --no-memory` and counts the right answers. */
 export async function askFacts(store: string, tenant: string, facts: readonly InventedFact[]): Promise<{ correct: number; answers: string[]; version: number }> {
-  const reply = await sealJson<{ answers: Array<{ question: string; answer: string }>; version: number }>(["ask", "--store", store, "--tenant", tenant, "--no-memory", ...facts.map((fact) => fact.question)]);
+  const reply = await sealJson<{ answers: Array<{ question: string; answer: string }>; version: number }>(["ask", "--store", store, "--tenant", tenant, "--no-memory", "--max-tokens", "32", ...facts.map((fact) => fact.question)]);
   const answers = reply.answers.map((entry) => entry.answer);
   return { correct: facts.filter((fact, index) => containsAnswer(answers[index] ?? "", fact.answer)).length, answers, version: reply.version };
 }

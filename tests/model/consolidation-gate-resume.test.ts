@@ -9,10 +9,9 @@ import { runSeal } from "../helpers/run-cli.js";
 import { listFiles, tempDir } from "../helpers/temp-dir.js";
 
 // The gate both ways, and resume after SIGKILL in every stage, on the real model and trainer.
-// The unit's own text as the only strategy keeps these runs short; the write stage is still
-// exercised by the resume test with one sampled strategy.
+// The resume test adds the student-written qa strategy, so the write stage samples the model.
 
-const QUICK = ["--strategies", "text", "--epochs", "3"];
+const QUICK: string[] = []; // the default settings (recall, 3 epochs)
 
 async function storeWith(dir: string, name: string, tenant: string, lines: readonly string[]): Promise<string> {
   const file = path.join(dir, `${name}.db`);
@@ -47,7 +46,7 @@ describe("the gate (issue 11)", () => {
 
 describe("resume after SIGKILL (issue 11)", () => {
   const CRASH_POINTS = ["select:commit", "probe:middle", "probe:end", "write:middle", "train:middle", "train:renamed", "gate:middle", "gate:commit"];
-  const SETTINGS = ["--strategies", "qa", "--samples", "1", "--epochs", "2"];
+  const SETTINGS = ["--strategies", "recall,qa", "--epochs", "2"];
 
   function counts(file: string): Record<string, number> {
     const db = new Database(file, { readonly: true });

@@ -29,8 +29,21 @@ describe("self-edit strategies: prompts", () => {
   });
 
   it("are registered by name", () => {
-    expect(Object.keys(builtInStrategies).sort()).toEqual(["implications", "qa", "rewrite", "text"]);
+    expect(Object.keys(builtInStrategies).sort()).toEqual(["implications", "qa", "recall", "rewrite", "text"]);
     expect(builtInStrategies.qa).toBe(qaStrategy);
+  });
+
+  it("recall: two chat questions per memory about its subject and names, answered with the memory, never naming the detail", () => {
+    const unit = { title: "t", text: "The user's neighbour Zorvath Quellin lives in the town of Brackenmoor.\nThe user's dog is called Pumbleton." };
+    const items = builtInStrategies.recall?.parse("", unit) ?? [];
+    expect(builtInStrategies.recall?.prompt(unit)).toBeUndefined();
+    expect(items).toEqual([
+      { kind: "qa", question: "What do you know about the user's neighbour Zorvath Quellin?", answer: "The user's neighbour Zorvath Quellin lives in the town of Brackenmoor." },
+      { kind: "qa", question: "What do you know about Zorvath Quellin?", answer: "The user's neighbour Zorvath Quellin lives in the town of Brackenmoor." },
+      { kind: "qa", question: "What do you know about the user's dog?", answer: "The user's dog is called Pumbleton." },
+      { kind: "qa", question: "Tell me about the user's dog.", answer: "The user's dog is called Pumbleton." },
+    ]);
+    for (const item of items) if (item.kind === "qa") expect(item.question).not.toMatch(/Brackenmoor|Pumbleton/);
   });
 });
 

@@ -21,10 +21,11 @@ export const recallStrategy: SelfEditStrategy = {
       if (subject) topics.add(subject);
       // The names inside the subject, alone: "Zorvath Quellin" as well as "the user's neighbour Zorvath Quellin".
       for (const name of (subject ?? "").slice(1).match(/\b[A-Z][\p{L}'-]+(?:\s+[A-Z][\p{L}'-]+)*/gu) ?? []) if (name !== subject) topics.add(name);
-      for (const topic of topics) {
-        items.push({ kind: "qa", question: `What do you know about ${lowerArticle(topic)}?`, answer: line });
-        items.push({ kind: "qa", question: `Tell me about ${lowerArticle(topic)}.`, answer: line });
-      }
+      // Two questions per memory: enough to answer in chat (bench/consolidation), and each one
+      // costs training steps.
+      const [first, second] = [...topics].map(lowerArticle);
+      if (first) items.push({ kind: "qa", question: `What do you know about ${first}?`, answer: line });
+      if (first) items.push({ kind: "qa", question: second ? `What do you know about ${second}?` : `Tell me about ${first}.`, answer: line });
     }
     return items;
   },
