@@ -74,6 +74,8 @@ const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
 /** The gate's numbers as lines of text. */
 export function gateLines(gate: GateReport, indent = "  "): string[] {
   const reference = gate.reference === 0 ? "base model" : `v${gate.reference}`;
+  // A candidate whose training diverged never reached the measurements: only the reason.
+  if (!gate.gain) return [`${indent}gate failed: ${gate.failures.join("; ")}`];
   return [
     `${indent}gate ${gate.passed ? "passed" : "failed"} (against ${reference})${gate.failures.length ? `: ${gate.failures.join("; ")}` : ""}`,
     `${indent}  gain       ${fixed(gate.gain.gain)} (accuracy ${percent(gate.gain.referenceAccuracy)} -> ${percent(gate.gain.candidateAccuracy)} on ${gate.gain.probes} probes, log-prob ${fixed(gate.gain.referenceLogProb)} -> ${fixed(gate.gain.candidateLogProb)}; min ${gate.thresholds.minGain})`,
@@ -86,6 +88,7 @@ export function gateLines(gate: GateReport, indent = "  "): string[] {
 /** The gate in one line, for lists. */
 export function gateSummary(gate: GateReport | undefined): string {
   if (!gate) return "no gate yet";
+  if (!gate.gain) return `failed (${gate.failures.join("; ")})`;
   return `gain ${fixed(gate.gain.gain)}, retention ${fixed(gate.retention.share)}, drift ${fixed(gate.drift.value, 3)}, tools ${gate.toolCalls.candidate}/${gate.toolCalls.total}: ${gate.passed ? "passed" : `failed (${gate.failures.join("; ")})`}`;
 }
 

@@ -5,6 +5,22 @@ import { SealError } from "../errors.js";
 import { releaseLease, renewLease, takeLease } from "../store/consolidation-leases.js";
 import { writeTransaction } from "../store/write-transaction.js";
 
+/**
+ * A holder on this machine whose process no longer exists (killed with SIGKILL, crashed) cannot
+ * renew its lease: it is taken over at once instead of after the ttl. Holders on other machines
+ * (a shared store on a network disk) are only taken over when their lease expires.
+ */
+function deadLocalOwner(owner: string): boolean {
+  const [host, pid] = owner.split(":");
+  if (host !== hostname() || !pid || !/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
 /** A lease on one tenant's consolidation, renewed by heartbeats while the run works. */
 export class TenantLease {
   private lastBeat = 0;
@@ -21,7 +37,7 @@ export class TenantLease {
   /** Takes the lease or throws CONSOLIDATION_BUSY naming the holder. */
   static take(db: Database.Database, tenantId: number, options: { owner?: string; ttlMs: number; now: () => number; namespace: string }): TenantLease {
     const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    const result = writeTransaction(db, () => takeLease(db, { tenantId, owner, now: options.now(), ttlMs: options.ttlMs }));
+    const result = writeTransaction(db, () => takeLease(db, { tenantId, owner, now: options.now(), ttlMs: options.ttlMs, holderIsGone: (holder) => deadLocalOwner(holder.owner) }));
     if (!result.taken) {
       throw new SealError("CONSOLIDATION_BUSY", `Another process is consolidating "${options.namespace}" (${result.holder.owner})`, {
         hint: `Wait for it to finish; if it died, its lease expires ${new Date(result.holder.expires_at).toISOString()} and the next run resumes its work.`,

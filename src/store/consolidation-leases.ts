@@ -12,9 +12,12 @@ export interface LeaseRow {
  * Takes the tenant's lease for `owner` if it is free, expired or already `owner`'s. Returns the
  * holder that kept it otherwise. Call inside a write transaction: read and write must be one step.
  */
-export function takeLease(db: Database.Database, lease: { tenantId: number; owner: string; now: number; ttlMs: number }): { taken: true } | { taken: false; holder: LeaseRow } {
+export function takeLease(
+  db: Database.Database,
+  lease: { tenantId: number; owner: string; now: number; ttlMs: number; holderIsGone?: (holder: LeaseRow) => boolean },
+): { taken: true } | { taken: false; holder: LeaseRow } {
   const current = db.prepare("SELECT tenant_id, owner, run_id, heartbeat_at, expires_at FROM consolidation_leases WHERE tenant_id = ?").get(lease.tenantId) as LeaseRow | undefined;
-  if (current && current.owner !== lease.owner && current.expires_at > lease.now) return { taken: false, holder: current };
+  if (current && current.owner !== lease.owner && current.expires_at > lease.now && !lease.holderIsGone?.(current)) return { taken: false, holder: current };
   db.prepare(
     "INSERT INTO consolidation_leases (tenant_id, owner, run_id, heartbeat_at, expires_at) VALUES (?, ?, NULL, ?, ?) ON CONFLICT(tenant_id) DO UPDATE SET owner = excluded.owner, heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at",
   ).run(lease.tenantId, lease.owner, lease.now, lease.now + lease.ttlMs);

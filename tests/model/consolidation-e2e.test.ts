@@ -49,6 +49,7 @@ describe("consolidation through the CLI (issue 11)", () => {
 
     const base = await askFacts(store, "A", FACT_SET_A);
     expect(base.version).toBe(0);
+    process.stdout.write(`base model, no memory: ${base.correct}/${FACT_SET_A.length}\n`);
     expect(base.correct, `the base model knew: ${base.answers.join(" | ")}`).toBeLessThanOrEqual(1);
 
     const runs = await sealJson<{ tenants: Array<{ runId: number; state: string; selected: number }> }>(["consolidate", "--store", store, "--tenant", "A", ...FAST]);
@@ -78,6 +79,7 @@ describe("consolidation through the CLI (issue 11)", () => {
       await sealJson(["review", "approve", String(pendingRun.A), "--store", store, "--actor", "test"]);
       const after = await askFacts(store, "A", FACT_SET_A);
       expect(after.version).toBe(1);
+      process.stdout.write(`tenant A's v1, no memory: ${after.correct}/${FACT_SET_A.length}\n`);
       expect(after.correct, after.answers.join(" | ")).toBeGreaterThanOrEqual(8);
       accuracyAfterOwnRun.A = after.correct / FACT_SET_A.length;
 
@@ -94,9 +96,11 @@ describe("consolidation through the CLI (issue 11)", () => {
     const bOwn = await askFacts(store, "B", FACT_SET_B);
     expect(bOwn.correct, bOwn.answers.join(" | ")).toBeGreaterThanOrEqual(3);
     accuracyAfterOwnRun.B = bOwn.correct / FACT_SET_B.length;
+    process.stdout.write(`tenant B's v1 on B's facts: ${bOwn.correct}/${FACT_SET_B.length}\n`);
     const bThroughA = await askFacts(store, "A", FACT_SET_B);
     expect(bThroughA.correct, bThroughA.answers.join(" | ")).toBeLessThanOrEqual(1);
     const aThroughB = await askFacts(store, "B", FACT_SET_A);
+    process.stdout.write(`B's facts through A's adapter: ${bThroughA.correct}/${FACT_SET_B.length}; A's through B's: ${aThroughB.correct}/${FACT_SET_A.length}\n`);
     expect(aThroughB.correct, aThroughB.answers.join(" | ")).toBeLessThanOrEqual(1);
   });
 

@@ -33,11 +33,15 @@ describe("the gate (issue 11)", () => {
     await sealJson(["review", "approve", String(normal.tenants[0]?.runId), "--store", store, "--actor", "test"]);
 
     await sealJson(["memories", "import", await writeChatLog(path.join(dir, "gate-more.jsonl"), FACT_SET_C.map((fact) => fact.say)), "--store", store, "--tenant", "G"]);
-    const damaged = await sealJson<{ tenants: Array<{ state: string; gate: { passed: boolean; failures: string[]; drift: { value: number }; thresholds: { maxDrift: number } } }> }>(["consolidate", "--store", store, "--tenant", "G", ...QUICK, "--lr", "3e-2"]);
+    const damaged = await sealJson<{ tenants: Array<{ state: string; gate?: { passed: boolean; failures: string[]; drift?: { value: number }; thresholds: { maxDrift: number } } }> }>(["consolidate", "--store", store, "--tenant", "G", ...QUICK, "--lr", "3e-2"]);
     const gate = damaged.tenants[0]?.gate;
+    process.stdout.write(`normal run drift ${normal.tenants[0]?.gate.drift.value}; lr x30: ${JSON.stringify(gate)}\n`);
     expect(damaged.tenants[0]?.state, JSON.stringify(gate)).toBe("rejected");
-    expect(gate?.drift.value).toBeGreaterThan(gate?.thresholds.maxDrift as number);
-    expect(gate?.drift.value).toBeGreaterThan(normal.tenants[0]?.gate.drift.value as number);
+    // Either the gate measured the damage, or the loss blew up first (also a rejection with its reason).
+    if (gate?.drift) {
+      expect(gate.drift.value).toBeGreaterThan(gate.thresholds.maxDrift);
+      expect(gate.drift.value).toBeGreaterThan(normal.tenants[0]?.gate.drift.value as number);
+    } else expect(gate?.failures.join(" ")).toMatch(/diverged/);
     const adapters = await sealJson<{ tenants: Array<{ activeVersion: number; versions: Array<{ version: number; state: string }> }> }>(["adapters", "--store", store, "--tenant", "G"]);
     expect(adapters.tenants[0]?.activeVersion).toBe(1);
     expect(adapters.tenants[0]?.versions.find((version) => version.version === 2)?.state).toBe("rejected");

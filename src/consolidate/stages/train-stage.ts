@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { SealError } from "../../errors.js";
 import { fileSha256, memoizedFileSha256 } from "../../model/file-sha256.js";
 import { versionedAdapterFileName } from "../../model/adapter-spec.js";
 import { getVersion, insertManifest, insertVersion, namedAdapterFiles, nextVersionNumber } from "../../store/adapter-versions.js";
@@ -56,7 +57,9 @@ export async function trainStage(ctx: RunContext): Promise<{ examples: number; s
   try {
     const incremental = ctx.settings.mode === "incremental" && fromVersion !== undefined;
     const training = ctx.settings.training;
-    const result = await trainAdapter(
+    let result;
+    try {
+      result = await trainAdapter(
       {
         dataPath,
         outPath: adapterPath,
@@ -82,7 +85,15 @@ export async function trainStage(ctx: RunContext): Promise<{ examples: number; s
           ctx.progress({ stage: "train", done: progress.step, total: progress.steps, message: `loss ${progress.loss.toFixed(3)}` });
         },
       },
-    );
+      );
+    } catch (error) {
+      // Settings that make the loss blow up are a rejected candidate, like one the gate refuses:
+      // the run ends with the reason and the active version stays as it was.
+      if (!(SealError.isInstance(error) && error.code === "TRAIN_DIVERGED")) throw error;
+      const failure = `training diverged: ${error.message}`;
+      writeTransaction(ctx.db, () => updateRun(ctx.db, ctx.runId, { stage: "done", state: "rejected", error: failure, gateJson: JSON.stringify({ passed: false, failures: [failure] }), finishedAt: ctx.now(), trainerPid: null }, ctx.now()));
+      return { examples: examples.length, steps: 0, seconds: 0 };
+    }
     crashPoint("train:renamed"); // the adapter file exists, no row names it yet
     const [sha256, trainingSha256, baseModelSha256] = await Promise.all([fileSha256(adapterPath), fileSha256(dataPath), memoizedFileSha256(ctx.runtime.modelPath)]);
     writeTransaction(ctx.db, () => {
