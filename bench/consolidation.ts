@@ -6,7 +6,8 @@
 //   selected, self-edits kept and dropped, training examples, steps and tokens, the gate's numbers,
 //   seconds per stage, and the accuracy of the facts' own questions without context before and after.
 // - strategies: the first 12 facts, one fresh store per self-edit strategy (the unit's text alone,
-//   implications, rewrite, question-answer pairs), so the default is chosen by measurement.
+//   recall, implications, rewrite, question-answer pairs, recall with pairs), so the default is
+//   chosen by measurement. The gain threshold is off here, so every candidate is measured after.
 // - sequential: three runs of 8 new facts each on one tenant, each approved; the first set's
 //   accuracy after the third run against right after its own (retention).
 // Each part's result is written to bench/results/consolidation/<part>.json as it finishes; a rerun
@@ -102,7 +103,7 @@ if (parts.has("main")) {
 if (parts.has("strategies")) {
   const facts = mainFacts.slice(0, 12);
   const rows = [];
-  for (const strategies of [["text"], ["implications"], ["rewrite"], ["qa"], ["qa", "implications"]]) {
+  for (const strategies of [["text"], ["recall"], ["implications"], ["rewrite"], ["qa"], ["recall", "qa"]]) {
     rows.push(
       await part(`strategy-${strategies.join("+")}`, async () => {
         const store = await freshStore(`strategy-${strategies.join("+")}`, facts);

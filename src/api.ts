@@ -56,7 +56,7 @@ export type { ConsolidationProgress } from "./consolidate/run-context.js";
 export { consolidationSettingsSchema, type ConsolidationSettings, type ConsolidationSettingsInput, type WriterSpec } from "./consolidate/consolidation-settings.js";
 export { approveRun, rejectRun, rollbackVersion, type DecisionOptions } from "./consolidate/decisions.js";
 export { registerDefaultConsolidationPlugins, type DefaultConsolidationPlugins } from "./consolidate/default-plugins.js";
-export type { GateReport } from "./consolidate/stages/gate-stage.js";
+export type { GateReport } from "./consolidate/gate/gate-verdict.js";
 export { createWriter } from "./consolidate/writers/create-writer.js";
 export { studentWriter } from "./consolidate/writers/student-writer.js";
 export { ggufWriter } from "./consolidate/writers/gguf-writer.js";

@@ -1,5 +1,5 @@
 import os from "node:os";
-import type { GateReport } from "../consolidate/stages/gate-stage.js";
+import type { GateReport } from "../consolidate/gate/gate-verdict.js";
 import { SealError } from "../errors.js";
 import type { MemoryStore } from "../memory/memory-store.js";
 import { findTenantId, type Namespace } from "../store/tenants.js";
@@ -81,7 +81,7 @@ export function gateLines(gate: GateReport, indent = "  "): string[] {
     `${indent}  gain       ${fixed(gate.gain.gain)} (accuracy ${percent(gate.gain.referenceAccuracy)} -> ${percent(gate.gain.candidateAccuracy)} on ${gate.gain.probes} probes, log-prob ${fixed(gate.gain.referenceLogProb)} -> ${fixed(gate.gain.candidateLogProb)}; min ${gate.thresholds.minGain})`,
     `${indent}  retention  ${fixed(gate.retention.share)} (accuracy ${percent(gate.retention.referenceAccuracy)} -> ${percent(gate.retention.candidateAccuracy)} on ${gate.retention.probes} probes; min ${gate.thresholds.minRetention})`,
     `${indent}  drift      ${fixed(gate.drift.value, 3)} nats/token on ${gate.drift.prompts} prompts (max ${gate.thresholds.maxDrift})`,
-    `${indent}  tool calls ${gate.toolCalls.candidate}/${gate.toolCalls.total} (reference ${gate.toolCalls.reference}/${gate.toolCalls.total})${gate.trainedProbesSkipped ? `; ${gate.trainedProbesSkipped} probes not scored (training data)` : ""}`,
+    `${indent}  tool calls ${gate.toolCalls.candidate}/${gate.toolCalls.total} (reference ${gate.toolCalls.reference}/${gate.toolCalls.total}; at most ${gate.thresholds.maxToolCallLoss ?? 0} fewer)${gate.trainedProbesSkipped ? `; ${gate.trainedProbesSkipped} probes not scored (training data)` : ""}`,
   ];
 }
 

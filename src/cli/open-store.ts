@@ -68,6 +68,27 @@ export async function openCliStore(flag: string | boolean | undefined, options: 
   }
 }
 
+/**
+ * Opens the store as openCliStore does, runs `use` with it, and closes it however `use` ends: the
+ * one place that guarantees a command's store is closed on every path, errors and aborts included.
+ * A store that cannot be opened throws before `use` runs.
+ */
+export async function withCliStore<T>(flag: string | boolean | undefined, use: (store: MemoryStore) => Promise<T>): Promise<T>;
+export async function withCliStore<T>(flag: string | boolean | undefined, options: OpenCliStoreOptions, use: (store: MemoryStore) => Promise<T>): Promise<T>;
+export async function withCliStore<T>(
+  flag: string | boolean | undefined,
+  optionsOrUse: OpenCliStoreOptions | ((store: MemoryStore) => Promise<T>),
+  maybeUse?: (store: MemoryStore) => Promise<T>,
+): Promise<T> {
+  const [options, use] = typeof optionsOrUse === "function" ? [{}, optionsOrUse] : [optionsOrUse, maybeUse as (store: MemoryStore) => Promise<T>];
+  const store = await openCliStore(flag, options);
+  try {
+    return await use(store);
+  } finally {
+    store.close();
+  }
+}
+
 /** The `embedder` value in store_settings (`<id>:<dims>`), undefined for a store nothing was written to. */
 function recordedEmbedder(storePath: string, source: string): string | undefined {
   let db;

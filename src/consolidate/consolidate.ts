@@ -3,7 +3,7 @@ import { SealError } from "../errors.js";
 import type { MemoryStore } from "../memory/memory-store.js";
 import type { SealRuntime } from "../model/runtime.js";
 import { activeVersion, getVersion } from "../store/adapter-versions.js";
-import { probeCountOfRun, runMemories, selfEditCounts, unitsOfRun } from "../store/consolidation-content.js";
+import { runCounts } from "./run-report.js";
 import { getRun, insertRun, runningRun, updateRun, type RunRow, type RunStage, type RunState } from "../store/consolidation-runs.js";
 import { findTenantId, namespaceKey, type Namespace } from "../store/tenants.js";
 import { writeTransaction } from "../store/write-transaction.js";
@@ -13,7 +13,8 @@ import { approveRun } from "./decisions.js";
 import { defaultConsolidationPlugins } from "./default-plugins.js";
 import type { SelectionPolicy, SelfEditStrategy, SelfEditWriter } from "./plugin-types.js";
 import type { ConsolidationProgress, RunContext } from "./run-context.js";
-import { gateStage, type GateReport } from "./stages/gate-stage.js";
+import { gateStage } from "./stages/gate-stage.js";
+import type { GateReport } from "./gate/gate-verdict.js";
 import { probeStage } from "./stages/probe-stage.js";
 import { selectStage } from "./stages/select-stage.js";
 import { trainStage } from "./stages/train-stage.js";
@@ -165,18 +166,17 @@ async function runStages(ctx: RunContext, result: ConsolidationResult, dryRun: b
 /** The run's figures, read back from what was committed (so a resumed run reports all of it). */
 function summarize(ctx: RunContext, result: ConsolidationResult): ConsolidationResult {
   const run = ctx.run();
-  const decisions = runMemories(ctx.db, run.id);
-  const units = unitsOfRun(ctx.db, run.id);
+  const counts = runCounts(ctx.db, run.id);
   const candidate = run.candidate_version_id === null ? undefined : getVersion(ctx.db, run.candidate_version_id);
   const trained = candidate ? (JSON.parse(candidate.settings_json) as NonNullable<ConsolidationResult["training"]>) : undefined;
   return {
     ...result,
     state: run.state,
     stage: run.stage,
-    selected: decisions.filter((row) => row.decision === "selected").length,
-    units: units.length,
-    probes: probeCountOfRun(ctx.db, run.id),
-    selfEdits: selfEditCounts(ctx.db, run.id),
+    selected: counts.selected,
+    units: counts.units,
+    probes: counts.probes,
+    selfEdits: counts.selfEdits,
     ...(run.gate_json ? { gate: JSON.parse(run.gate_json) as GateReport } : {}),
     ...(candidate ? { version: candidate.version } : {}),
     ...(trained ? { training: { examples: trained.examples, steps: trained.steps, tokens: trained.tokens, firstLoss: trained.firstLoss, finalLoss: trained.finalLoss, replayedUnits: trained.replayedUnits } } : {}),

@@ -36,6 +36,12 @@ export const consolidationSettingsSchema = z
      */
     modelProbeAttempts: z.number().int().min(0).max(6).default(1),
     /**
+     * After this many memories in a row for which none of the model's tries passed the checks,
+     * the rest of the run uses templates (0: never give up). On the default model 0 of 24 tries
+     * passed in two 12-fact runs; a capable writer keeps trying.
+     */
+    modelProbeGiveUpAfter: z.number().int().min(0).default(4),
+    /**
      * Train on the base model's own replies to general prompts too (src/consolidate/anchor-prompts.ts):
      * a replay of its general behaviour, against drift.
      */
@@ -62,6 +68,12 @@ export const consolidationSettingsSchema = z
         minRetention: z.number().min(0).max(1).default(0.8),
         /** Mean per-token log-probability the candidate loses on the base's own continuations of general prompts, at most (nats). */
         maxDrift: z.number().positive().default(0.6),
+        /**
+         * Tool-use prompts (src/consolidate/gate/tool-call-check.ts) the candidate may get wrong
+         * beyond the reference's, at most. 1 of 8: one call flips either way after any training
+         * on the 135M default; two lost calls are a trend.
+         */
+        maxToolCallLoss: z.number().int().min(0).default(1),
         /** Longest probe answer, in tokens. */
         answerMaxTokens: z.number().int().positive().default(24),
       })

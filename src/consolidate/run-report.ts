@@ -1,12 +1,12 @@
 import { SealError } from "../errors.js";
 import type { MemoryStore } from "../memory/memory-store.js";
 import { getVersion, listVersions, type VersionState } from "../store/adapter-versions.js";
-import { probeCountOfRun, runMemories, selfEditsOfUnits, unitsOfRun, type MemoryDecision, type ProbeRole } from "../store/consolidation-content.js";
+import { probeCountOfRun, runMemories, selfEditCounts, selfEditsOfUnits, unitsOfRun, type MemoryDecision, type ProbeRole } from "../store/consolidation-content.js";
 import { getRun, listRuns, type RunMode, type RunStage, type RunState } from "../store/consolidation-runs.js";
 import { manifestCounts, probeResultsOf, probesOfRun, tenantMemoryRows, tenantNamespaces, unitMemoryLinksOfRun } from "../store/consolidation-views.js";
 import type { Durability, MemoryKind, MemoryStatus } from "../store/memory-row.js";
 import { findTenantId, type Namespace } from "../store/tenants.js";
-import type { GateReport } from "./stages/gate-stage.js";
+import type { GateReport } from "./gate/gate-verdict.js";
 
 /** A store to read from: only its database is used. */
 type StoreLike = Pick<MemoryStore, "db">;
@@ -193,7 +193,6 @@ export function runReport(store: StoreLike, runId: number): RunReport {
   });
   const from = run.from_version_id === null ? undefined : getVersion(db, run.from_version_id);
   const candidate = run.candidate_version_id === null ? undefined : getVersion(db, run.candidate_version_id);
-  const count = (decision: MemoryDecision) => decisions.filter((row) => row.decision === decision).length;
   return {
     runId: run.id,
     tenant: namespace.split("/"),
@@ -207,19 +206,19 @@ export function runReport(store: StoreLike, runId: number): RunReport {
     settings: parseJsonObject(run.settings_json),
     fromVersion: from?.version ?? 0,
     ...(candidate ? { candidate: { version: candidate.version, state: candidate.state, sha256: candidate.sha256, file: candidate.file, createdAt: new Date(candidate.created_at) } } : {}),
-    counts: {
-      selected: count("selected"),
-      skipped: count("skipped"),
-      flagged: count("flagged"),
-      units: units.length,
-      probes: probeCountOfRun(db, runId),
-      selfEdits: { kept: edits.filter((edit) => edit.kept === 1).length, dropped: edits.filter((edit) => edit.kept !== 1).length },
-    },
+    counts: runCounts(db, runId),
     memories,
     units: unitViews,
     probes: probeViews,
     ...(run.gate_json ? { gate: JSON.parse(run.gate_json) as GateReport } : {}),
   };
+}
+
+/** A run's counts, as review shows them and as `consolidate()` returns them. */
+export function runCounts(db: StoreLike["db"], runId: number): RunReport["counts"] {
+  const decisions = runMemories(db, runId);
+  const count = (decision: MemoryDecision) => decisions.filter((row) => row.decision === decision).length;
+  return { selected: count("selected"), skipped: count("skipped"), flagged: count("flagged"), units: unitsOfRun(db, runId).length, probes: probeCountOfRun(db, runId), selfEdits: selfEditCounts(db, runId) };
 }
 
 /** Runs waiting for review, of one tenant or of all, oldest first. An unknown tenant has none. */

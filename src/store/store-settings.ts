@@ -5,3 +5,8 @@ export function claimSetting(db: Database.Database, name: string, value: string)
   db.prepare("INSERT OR IGNORE INTO store_settings (name, value) VALUES (?, ?)").run(name, value);
   return db.prepare("SELECT value FROM store_settings WHERE name = ?").pluck().get(name) as string;
 }
+
+/** The value recorded under `name`, if any. */
+export function readSetting(db: Database.Database, name: string): string | undefined {
+  return db.prepare("SELECT value FROM store_settings WHERE name = ?").pluck().get(name) as string | undefined;
+}

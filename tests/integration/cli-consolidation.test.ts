@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { consolidationSettingsSchema } from "../../src/consolidate/consolidation-settings.js";
-import type { GateReport } from "../../src/consolidate/stages/gate-stage.js";
+import type { GateReport } from "../../src/consolidate/gate/gate-verdict.js";
 import { MemoryStore } from "../../src/memory/memory-store.js";
 import { activeVersion, insertManifest, insertVersion, nextVersionNumber, setVersionState } from "../../src/store/adapter-versions.js";
 import { insertProbe, insertProbeResult, insertRunMemory, insertSelfEdit, insertUnit } from "../../src/store/consolidation-content.js";
@@ -64,7 +64,7 @@ const GATE: GateReport = {
   drift: { value: 0.05, prompts: 8 },
   toolCalls: { candidate: 3, reference: 3, total: 3 },
   trainedProbesSkipped: 0,
-  thresholds: { minGain: 0.25, minRetention: 0.8, maxDrift: 0.35 },
+  thresholds: { minGain: 0.25, minRetention: 0.8, maxDrift: 0.35, maxToolCallLoss: 1 },
   reference: 0,
 };
 
@@ -454,6 +454,12 @@ describe("seal CLI consolidation: consolidate and ask, up to the model", () => {
       [["consolidate", "--writer", "openai:m@not a url"], "INVALID_OPTIONS", /--writer/],
       [["consolidate", "--writer", `gguf:${path.join(dir, "teacher.gguf")}`], "MODEL_NOT_FOUND"],
       [["consolidate", "--api-key-env", "KEY"], "INVALID_OPTIONS", /--api-key-env/],
+      [["consolidate", "--settings", "{not json"], "INVALID_OPTIONS", /--settings: not valid JSON/],
+      [["consolidate", "--settings", path.join(dir, "missing.json")], "INVALID_OPTIONS", /--settings: cannot read/],
+      [["consolidate", "--settings", "[1]"], "INVALID_OPTIONS", /--settings/],
+      [["consolidate", "--settings", JSON.stringify({ gate: { maxDrift: -1 } })], "INVALID_OPTIONS", /gate\.maxDrift/],
+      [["consolidate", "--settings", JSON.stringify({ training: { epochs: 0 } })], "INVALID_OPTIONS", /--epochs/],
+      [["consolidate", "--settings", JSON.stringify({ nonsense: true })], "INVALID_OPTIONS", /nonsense/],
       [["consolidate", "--tenant", "nobody"], "TENANT_NOT_FOUND"],
       [["ask", "--tenant", "nobody", "what is my name?"], "TENANT_NOT_FOUND"],
       [["ask", "--tenant", "ada/agent"], "INVALID_OPTIONS", /question/],

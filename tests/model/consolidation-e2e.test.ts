@@ -9,8 +9,9 @@ import { tempDir } from "../helpers/temp-dir.js";
 
 // Issue 11's acceptance, end to end through the CLI on the real default model and trainer. One
 // store, in order: tenant A bakes 12 invented facts (and is asked before and after), tenant B bakes
-// its own; a running ChatSealLlama follows approvals and a rollback; a second and third run on A
-// measure retention. Each step needs the one before, so they share the file's store.
+// its own; a running ChatSealLlama follows approvals and a rollback; a second and third run on B
+// measure retention; a damaging run on A is rejected by the gate. Each step needs the one before,
+// so they share the file's store.
 
 const FAST: string[] = []; // the defaults: what a user gets
 
@@ -137,5 +138,25 @@ describe("consolidation through the CLI (issue 11)", () => {
     expect(chat.activeAdapters[0]?.filePath).toMatch(/\.v0002\.gguf$/);
     await chat.dispose();
     memory.close();
+  });
+
+  // The normal runs above all passed the gate. This one damages the model: 10x the default
+  // learning rate (at 30x the loss turns NaN within ~20 steps and the run ends rejected as
+  // "training diverged", before there is a candidate to measure). No replay and template probes
+  // keep it short: the gate's verdict is what is tested.
+  it("rejects a run trained at 10x the learning rate with its drift above the threshold, and A's active version stays v1", { timeout: 900_000 }, async () => {
+    await sealJson(["memories", "import", await writeChatLog(path.join(dir, "a-more.jsonl"), FACT_SET_C.slice(0, 2).map((fact) => fact.say)), "--store", store, "--tenant", "A"]);
+    const damaged = await sealJson<{ tenants: Array<{ state: string; gate?: { failures: string[]; drift: { value: number }; thresholds: { maxDrift: number } } }> }>([
+      "consolidate", "--store", store, "--tenant", "A", "--lr", "1e-2", "--settings", JSON.stringify({ replayShare: 0, modelProbeAttempts: 0 }),
+    ]);
+    const gate = damaged.tenants[0]?.gate;
+    process.stdout.write(`lr x10 on A: ${JSON.stringify(gate)}\n`);
+    expect(damaged.tenants[0]?.state, JSON.stringify(damaged.tenants[0])).toBe("rejected");
+    expect(gate?.drift.value).toBeGreaterThan(gate?.thresholds.maxDrift as number);
+    expect(gate?.failures.join("; ")).toMatch(/drift [0-9.]+ is above/);
+    const adapters = await sealJson<{ tenants: Array<{ activeVersion: number; versions: Array<{ version: number; state: string }> }> }>(["adapters", "--store", store, "--tenant", "A"]);
+    expect(adapters.tenants[0]?.activeVersion).toBe(1);
+    expect(adapters.tenants[0]?.versions.find((version) => version.version === 2)?.state).toBe("rejected");
+    expect((await askFacts(store, "A", FACT_SET_A)).version).toBe(1);
   });
 });

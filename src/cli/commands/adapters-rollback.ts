@@ -4,7 +4,7 @@ import { adapterRootOf, verifiedAdapterPath } from "../../memory/adapter-files.j
 import { activeVersion, listVersions } from "../../store/adapter-versions.js";
 import type { CommandContext } from "../command.js";
 import { actorOf, noPositionals, print, printJson, requireTenant, storeOptions } from "../consolidation-output.js";
-import { openCliStore } from "../open-store.js";
+import { withCliStore } from "../open-store.js";
 import { parseTenantOption, tenantLabel } from "../tenant-option.js";
 
 export const adaptersRollbackCommand = {
@@ -18,8 +18,7 @@ export const adaptersRollbackCommand = {
     const tenant = parseTenantOption(values.tenant, { required: true, usage: adaptersRollbackCommand.usage });
     const to = values.to === undefined ? undefined : parseVersion(values.to);
     const actor = actorOf(values.actor);
-    const store = await openCliStore(values.store);
-    try {
+    return withCliStore(values.store, async (store) => {
       const tenantId = requireTenant(store, tenant);
       const root = adapterRootOf(store.path);
       // A version named by number is checked before it is made active: a damaged file must not be served.
@@ -42,9 +41,7 @@ export const adaptersRollbackCommand = {
         if (warning) process.stderr.write(`warning: ${warning}\n`);
       }
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 } as const;
 

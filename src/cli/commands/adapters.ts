@@ -4,7 +4,7 @@ import { adapterRootOf, verifiedAdapterPath } from "../../memory/adapter-files.j
 import { tenantsWithVersions } from "../../store/consolidation-views.js";
 import type { CommandContext } from "../command.js";
 import { noPositionals, print, printJson, requireTenant, storeOptions, when } from "../consolidation-output.js";
-import { openCliStore } from "../open-store.js";
+import { withCliStore } from "../open-store.js";
 import { parseTenantOption, tenantLabel } from "../tenant-option.js";
 
 /** ok: the file matches its sha256; missing / changed: it would not be served; deleted: removed on purpose (a rejected or tainted version). */
@@ -19,8 +19,7 @@ export const adaptersCommand = {
     const json = values.json === true;
     noPositionals(positionals, adaptersCommand.usage, positionals[0] === "list" ? "`seal adapters` lists the versions." : undefined);
     const tenant = parseTenantOption(values.tenant);
-    const store = await openCliStore(values.store);
-    try {
+    return withCliStore(values.store, async (store) => {
       if (tenant) requireTenant(store, tenant);
       const tenants = tenant ? [tenant] : tenantsWithVersions(store.db).map((row) => row.namespace.split("/"));
       const root = adapterRootOf(store.path);
@@ -45,9 +44,7 @@ export const adaptersCommand = {
         }
       }
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 } as const;
 

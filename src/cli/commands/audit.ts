@@ -3,7 +3,7 @@ import { tenantNamespaces } from "../../store/consolidation-views.js";
 import type { CommandContext } from "../command.js";
 import { noPositionals, print, printJson, requireTenant, storeOptions, when } from "../consolidation-output.js";
 import { parseNumberFlag } from "../number-flag.js";
-import { openCliStore } from "../open-store.js";
+import { withCliStore } from "../open-store.js";
 import { parseTenantOption, tenantLabel } from "../tenant-option.js";
 import { SealError } from "../../errors.js";
 
@@ -18,8 +18,7 @@ export const auditCommand = {
     const tenant = parseTenantOption(values.tenant);
     const limit = values.limit === undefined ? undefined : parseNumberFlag(values.limit, "limit");
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new SealError("INVALID_OPTIONS", `--limit must be a positive whole number, got ${String(values.limit)}`, { hint: `usage: ${auditCommand.usage}` });
-    const store = await openCliStore(values.store);
-    try {
+    return withCliStore(values.store, async (store) => {
       const tenantId = tenant ? requireTenant(store, tenant) : undefined;
       const namespaces = tenantNamespaces(store.db);
       // "baked" entries are per memory (one per memory an approval baked): the approval itself says how many.
@@ -37,9 +36,7 @@ export const auditCommand = {
       }
       for (const entry of entries) print(`${when(entry.at)}  ${entry.tenant}  ${entry.action.padEnd(21)} by ${entry.actor}  ${describe(entry.action, entry.detail)}`);
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 } as const;
 

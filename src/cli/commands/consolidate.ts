@@ -9,7 +9,7 @@ import type { Namespace } from "../../store/tenants.js";
 import type { CommandContext } from "../command.js";
 import { gateLines, print, printJson, requireTenant, storeOptions } from "../consolidation-output.js";
 import { parseNumberFlag } from "../number-flag.js";
-import { openCliStore } from "../open-store.js";
+import { withCliStore } from "../open-store.js";
 import { createProgress, nativeBuildReporter, type ProgressOutput } from "../progress.js";
 import { parseTenantOption, tenantLabel } from "../tenant-option.js";
 
@@ -34,7 +34,7 @@ export const consolidateCommand = {
   name: "consolidate",
   summary: "Consolidate durable memories into a candidate adapter (select, probe, write, train, gate), per tenant; --dry-run selects and probes only",
   usage:
-    "seal consolidate [--tenant T] [--dry-run] [--lr X] [--epochs N] [--strategies a,b] [--samples K] [--mode incremental|full] [--review manual|auto] [--writer student|gguf:<path>|openai:<model>@<baseURL>] [--api-key-env NAME] [--store <path>] [--json]",
+    "seal consolidate [--tenant T] [--dry-run] [--lr X] [--epochs N] [--strategies a,b] [--samples K] [--mode incremental|full] [--review manual|auto] [--writer student|gguf:<path>|openai:<model>@<baseURL>] [--api-key-env NAME] [--settings <file.json>|'{…}'] [--store <path>] [--json]",
   options: {
     tenant: { type: "string" },
     "dry-run": { type: "boolean" },
@@ -46,6 +46,7 @@ export const consolidateCommand = {
     review: { type: "string" },
     writer: { type: "string" },
     "api-key-env": { type: "string" },
+    settings: { type: "string" },
     ...storeOptions,
   },
   async run({ values, positionals, signal }: CommandContext): Promise<number> {
@@ -59,50 +60,51 @@ export const consolidateCommand = {
     const strategies = Object.keys(seal.builtInStrategies);
     const unknown = settings.strategies?.filter((name) => !strategies.includes(name)) ?? [];
     if (unknown.length) throw new SealError("INVALID_OPTIONS", `--strategies: unknown strategy ${unknown.map((name) => `"${name}"`).join(", ")}`, { hint: `Strategies: ${strategies.join(", ")}.`, context: { unknown } });
-    const store = await openCliStore(values.store, { writes: true, signal });
-    const progress = createProgress({ json });
-    try {
-      const tenants: Namespace[] = tenant ? (requireTenant(store, tenant), [tenant]) : tenantsWithActiveMemories(store.db).map((row) => row.namespace.split("/"));
-      if (tenants.length === 0) {
-        if (json) printJson({ store: store.path, dryRun, tenants: [] });
-        else print(`No tenant in ${store.path} has active memories: nothing to consolidate.`);
-        return 0;
-      }
-      const model = await seal.ensureModel({}, { signal, onProgress: (event) => progress.update(`model ${event.route}: ${event.stage} ${event.message}`, event.fraction) });
-      const runtime = await seal.SealRuntime.load({ modelPath: model.path }, { signal, onLoadProgress: (fraction) => progress.update("loading the model", fraction) });
-      const outcomes: Array<{ tenant: string; result?: ConsolidationResult; error?: Record<string, unknown> }> = [];
-      for (const namespace of tenants) {
-        const label = tenantLabel(namespace);
-        try {
-          const result = await seal.consolidate(store, runtime, namespace, { settings, dryRun, ...(signal ? { signal } : {}), onProgress: stageReporter(progress, label), onNativeBuild: nativeBuildReporter(progress) });
-          progress.done();
-          outcomes.push({ tenant: label, result });
-          if (!json) printResult(label, result);
-        } catch (error) {
-          progress.done();
-          // One tenant's failure (a busy lease, a writer that is down) does not stop the others;
-          // an interrupt does, and a single named tenant reports its error as any command does.
-          if (!SealError.isInstance(error) || error.code === "ABORTED" || tenant) throw error;
-          outcomes.push({ tenant: label, error: { code: error.code, message: error.message, hint: error.hint, context: error.context } });
-          if (!json) progress.line(`${label}: error ${error.code}: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ""}`);
+    return withCliStore(values.store, { writes: true, signal }, async (store) => {
+      const progress = createProgress({ json });
+      try {
+        const tenants: Namespace[] = tenant ? (requireTenant(store, tenant), [tenant]) : tenantsWithActiveMemories(store.db).map((row) => row.namespace.split("/"));
+        if (tenants.length === 0) {
+          if (json) printJson({ store: store.path, dryRun, tenants: [] });
+          else print(`No tenant in ${store.path} has active memories: nothing to consolidate.`);
+          return 0;
         }
+        const model = await seal.ensureModel({}, { signal, onProgress: (event) => progress.update(`model ${event.route}: ${event.stage} ${event.message}`, event.fraction) });
+        const runtime = await seal.SealRuntime.load({ modelPath: model.path }, { signal, onLoadProgress: (fraction) => progress.update("loading the model", fraction) });
+        const outcomes: Array<{ tenant: string; result?: ConsolidationResult; error?: Record<string, unknown> }> = [];
+        for (const namespace of tenants) {
+          const label = tenantLabel(namespace);
+          try {
+            const result = await seal.consolidate(store, runtime, namespace, { settings, dryRun, ...(signal ? { signal } : {}), onProgress: stageReporter(progress, label), onNativeBuild: nativeBuildReporter(progress) });
+            progress.done();
+            outcomes.push({ tenant: label, result });
+            if (!json) printResult(label, result);
+          } catch (error) {
+            progress.done();
+            // One tenant's failure (a busy lease, a writer that is down) does not stop the others;
+            // an interrupt does, and a single named tenant reports its error as any command does.
+            if (!SealError.isInstance(error) || error.code === "ABORTED" || tenant) throw error;
+            outcomes.push({ tenant: label, error: { code: error.code, message: error.message, hint: error.hint, context: error.context } });
+            if (!json) progress.line(`${label}: error ${error.code}: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ""}`);
+          }
+        }
+        const failed = outcomes.filter((outcome) => outcome.error).length;
+        if (json) {
+          process.stdout.write(`${JSON.stringify({ ok: failed === 0, store: store.path, dryRun, tenants: outcomes.map((outcome) => (outcome.result ? { tenant: outcome.tenant, ok: true, ...outcome.result } : { tenant: outcome.tenant, ok: false, error: outcome.error })) })}\n`);
+        } else if (tenants.length > 1) print(`${tenants.length - failed} of ${tenants.length} tenants consolidated${failed ? `, ${failed} failed` : ""}.`);
+        return failed === 0 ? 0 : 1;
+      } finally {
+        progress.done();
       }
-      const failed = outcomes.filter((outcome) => outcome.error).length;
-      if (json) {
-        process.stdout.write(`${JSON.stringify({ ok: failed === 0, store: store.path, dryRun, tenants: outcomes.map((outcome) => (outcome.result ? { tenant: outcome.tenant, ok: true, ...outcome.result } : { tenant: outcome.tenant, ok: false, error: outcome.error })) })}\n`);
-      } else if (tenants.length > 1) print(`${tenants.length - failed} of ${tenants.length} tenants consolidated${failed ? `, ${failed} failed` : ""}.`);
-      return failed === 0 ? 0 : 1;
-    } finally {
-      progress.done();
-      store.close();
-    }
+    });
   },
 } as const;
 
 /** The run's settings from the flags given (the rest keep their defaults), checked with the core's schema. */
 function settingsFromFlags(values: CommandContext["values"]): ConsolidationSettingsInput {
-  const settings: Record<string, unknown> = {};
-  const training: Record<string, unknown> = {};
+  // Any setting (README "Consolidation") from --settings; the named flags override it.
+  const settings: Record<string, unknown> = values.settings === undefined ? {} : readSettings(String(values.settings));
+  const training: Record<string, unknown> = { ...(settings.training as Record<string, unknown> | undefined) };
   if (values.lr !== undefined) training.learningRate = parseNumberFlag(values.lr, "lr");
   if (values.epochs !== undefined) training.epochs = parseNumberFlag(values.epochs, "epochs");
   if (Object.keys(training).length) settings.training = training;
@@ -121,10 +123,38 @@ function settingsFromFlags(values: CommandContext["values"]): ConsolidationSetti
   if (writer) settings.writer = writer;
   const checked = consolidationSettingsSchema.safeParse(settings);
   if (!checked.success) {
-    const issues = checked.error.issues.map((issue) => `${FLAG_OF[issue.path.join(".")] ?? FLAG_OF[String(issue.path[0])] ?? issue.path.join(".")}: ${issue.message}`);
+    const issues = checked.error.issues.map((issue) => `${settingLabel(issue.path.join("."))}: ${issue.message}`);
     throw new SealError("INVALID_OPTIONS", issues.join("; "), { hint: "See `seal consolidate --help` for every flag and its values.", context: { issues } });
   }
   return settings as ConsolidationSettingsInput;
+}
+
+/** A setting's name for an error: the path, and the flag that sets it when there is one. */
+function settingLabel(settingPath: string): string {
+  if (!settingPath) return "--settings";
+  const flag = FLAG_OF[settingPath] ?? FLAG_OF[settingPath.split(".")[0] as string];
+  return flag ? `${flag} (${settingPath})` : settingPath;
+}
+
+/** --settings: a JSON file, or the JSON itself when it starts with "{". */
+function readSettings(raw: string): Record<string, unknown> {
+  const hint = "--settings takes a JSON file of consolidation settings, or the JSON itself, e.g. --settings '{\"training\":{\"epochs\":2}}' (README \"Consolidation\").";
+  let text = raw;
+  if (!raw.trimStart().startsWith("{")) {
+    try {
+      text = fs.readFileSync(raw, "utf8");
+    } catch (error) {
+      throw new SealError("INVALID_OPTIONS", `--settings: cannot read ${raw}: ${(error as Error).message}`, { hint, cause: error });
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new SealError("INVALID_OPTIONS", `--settings: not valid JSON: ${(error as Error).message}`, { hint, cause: error });
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new SealError("INVALID_OPTIONS", "--settings: expected a JSON object", { hint });
+  return parsed as Record<string, unknown>;
 }
 
 /** `student`, `gguf:<path>` or `openai:<model>@<baseURL>` (the key from `--api-key-env`, default OPENAI_API_KEY). */

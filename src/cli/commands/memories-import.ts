@@ -5,7 +5,7 @@ import { defaultExtractor } from "../../memory/default-plugins.js";
 import type { RememberResult } from "../../memory/memory-types.js";
 import type { CommandContext } from "../command.js";
 import { print, printJson, storeOptions } from "../consolidation-output.js";
-import { openCliStore } from "../open-store.js";
+import { withCliStore } from "../open-store.js";
 import { createProgress } from "../progress.js";
 import { parseTenantOption, tenantLabel } from "../tenant-option.js";
 
@@ -30,10 +30,9 @@ export const memoriesImportCommand = {
     const started = Date.now();
     // The entry registers the default extractor and update rules (loaded only by commands that use them).
     const seal = await import("../../index.js");
-    const store = await openCliStore(values.store, { create: true, writes: true, warmEmbedder: true, signal });
     const counts = { added: 0, updated: 0, reinforced: 0, contradicted: 0, skipped: 0 };
-    const progress = createProgress({ json });
-    try {
+    const storePath = await withCliStore(values.store, { create: true, writes: true, warmEmbedder: true, signal }, async (store) => {
+      const progress = createProgress({ json });
       const extractor = defaultExtractor();
       for (const [index, exchange] of exchanges.entries()) {
         progress.update(`exchange ${index + 1}/${exchanges.length}`, exchanges.length ? index / exchanges.length : undefined);
@@ -46,14 +45,13 @@ export const memoriesImportCommand = {
         }
       }
       progress.done();
-    } finally {
-      store.close();
-    }
+      return store.path;
+    });
     const seconds = (Date.now() - started) / 1000;
-    const summary = { store: store.path, tenant: tenantLabel(tenant), file: path.resolve(file), lines: chat.lines, messages: chat.messages.length, exchanges: exchanges.length, ignored: chat.ignored, memories: counts, seconds };
+    const summary = { store: storePath, tenant: tenantLabel(tenant), file: path.resolve(file), lines: chat.lines, messages: chat.messages.length, exchanges: exchanges.length, ignored: chat.ignored, memories: counts, seconds };
     if (json) printJson(summary);
     else {
-      print(`Imported ${exchanges.length} exchanges from ${chat.lines} lines of ${file} into ${tenantLabel(tenant)} (${store.path})${chat.ignored ? `; ${chat.ignored} message${chat.ignored === 1 ? "" : "s"} of other roles ignored` : ""}.`);
+      print(`Imported ${exchanges.length} exchanges from ${chat.lines} lines of ${file} into ${tenantLabel(tenant)} (${storePath})${chat.ignored ? `; ${chat.ignored} message${chat.ignored === 1 ? "" : "s"} of other roles ignored` : ""}.`);
       print(`  memories: ${counts.added} added, ${counts.updated} updated, ${counts.reinforced} reinforced, ${counts.contradicted} contradicting${counts.skipped ? `, ${counts.skipped} refused (invalid text)` : ""}  (${seconds.toFixed(1)} s)`);
     }
     return 0;

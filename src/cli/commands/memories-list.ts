@@ -4,7 +4,7 @@ import type { MemoryStore } from "../../memory/memory-store.js";
 import type { Namespace } from "../../store/tenants.js";
 import type { CommandContext } from "../command.js";
 import { clip, noPositionals, print, printJson, requireTenant, storeOptions } from "../consolidation-output.js";
-import { openCliStore } from "../open-store.js";
+import { withCliStore } from "../open-store.js";
 import { parseTenantOption, tenantLabel } from "../tenant-option.js";
 
 const STATUSES = ["active", "superseded", "deleted"] as const;
@@ -21,8 +21,7 @@ export const memoriesListCommand = {
     const tenant = parseTenantOption(values.tenant, { required: true, usage: memoriesListCommand.usage });
     const status = (values.status ?? "active") as ListedStatus;
     if (!STATUSES.includes(status)) throw new SealError("INVALID_OPTIONS", `--status must be active, superseded or deleted, not "${String(values.status)}"`, { hint: `usage: ${memoriesListCommand.usage}` });
-    const store = await openCliStore(values.store);
-    try {
+    return withCliStore(values.store, async (store) => {
       const tenantId = requireTenant(store, tenant);
       const baked = bakedMemoryIds(store.db, tenantId);
       const version = activeVersion(store.db, tenantId)?.version ?? 0;
@@ -41,9 +40,7 @@ export const memoriesListCommand = {
         print(`  ${String(memory.id).padStart(6)}  ${memory.kind.padEnd(10)} ${memory.durability.padEnd(10)} ${memory.confidence.toFixed(2)} ${String(memory.recurrence).padStart(4)}  ${(memory.baked ? "yes" : "no").padEnd(5)}  ${status === "deleted" ? "(forgotten)" : clip(memory.text, 90)}`);
       }
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 } as const;
 

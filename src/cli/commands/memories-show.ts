@@ -3,7 +3,7 @@ import { activeVersion, bakedMemoryIds } from "../../store/adapter-versions.js";
 import { contradictionsOfMemory, memoryAuditEntries, probeResultsOf, probesOfMemory, runDecisionsOfMemory, supersededBy, versionsHoldingMemory } from "../../store/consolidation-views.js";
 import type { CommandContext } from "../command.js";
 import { clip, print, printJson, requireTenant, storeOptions, when } from "../consolidation-output.js";
-import { openCliStore } from "../open-store.js";
+import { withCliStore } from "../open-store.js";
 import { parseTenantOption, tenantLabel } from "../tenant-option.js";
 
 export const memoriesShowCommand = {
@@ -19,8 +19,7 @@ export const memoriesShowCommand = {
     if (raw === undefined || !Number.isInteger(id) || id < 1) {
       throw new SealError("INVALID_OPTIONS", raw === undefined ? "A memory id is needed" : `"${raw}" is not a memory id (a positive integer)`, { hint: `usage: ${memoriesShowCommand.usage}; \`seal memories list --tenant T\` shows the ids.` });
     }
-    const store = await openCliStore(values.store);
-    try {
+    return withCliStore(values.store, async (store) => {
       const tenantId = requireTenant(store, tenant);
       const memory = store.get(tenant, id);
       if (!memory) {
@@ -63,8 +62,6 @@ export const memoriesShowCommand = {
       print(view.versions.length ? "In adapter versions:" : "In adapter versions: none");
       for (const version of view.versions) print(`  v${version.version} (${version.state}), run ${version.runId}, unit ${version.unitId}${version.replayed ? ", replayed" : ""}`);
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 } as const;

@@ -5,7 +5,7 @@ import { getRun } from "../../store/consolidation-runs.js";
 import { tenantNamespaces } from "../../store/consolidation-views.js";
 import type { CommandContext } from "../command.js";
 import { actorOf, parseRunId, print, printJson, storeOptions } from "../consolidation-output.js";
-import { openCliStore } from "../open-store.js";
+import { withCliStore } from "../open-store.js";
 
 export const reviewApproveCommand = {
   name: "review approve",
@@ -16,8 +16,7 @@ export const reviewApproveCommand = {
     const json = values.json === true;
     const runId = parseRunId(positionals[0], reviewApproveCommand.usage);
     const actor = actorOf(values.actor);
-    const store = await openCliStore(values.store);
-    try {
+    return withCliStore(values.store, async (store) => {
       // The file is checked before it is made active: an approval must never activate an adapter
       // that would not load (serving checks the sha256 too, and would fail on every call).
       const run = getRun(store.db, runId);
@@ -32,8 +31,6 @@ export const reviewApproveCommand = {
         print(`  ${approved.memories} memories in its manifest; \`seal adapters rollback --tenant ${tenant}\` undoes it.`);
       }
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 } as const;

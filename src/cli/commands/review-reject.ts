@@ -5,7 +5,7 @@ import { tenantNamespaces } from "../../store/consolidation-views.js";
 import { SealError } from "../../errors.js";
 import type { CommandContext } from "../command.js";
 import { actorOf, parseRunId, print, printJson, storeOptions } from "../consolidation-output.js";
-import { openCliStore } from "../open-store.js";
+import { withCliStore } from "../open-store.js";
 
 export const reviewRejectCommand = {
   name: "review reject",
@@ -20,8 +20,7 @@ export const reviewRejectCommand = {
     }
     const reason = values.reason.trim();
     const actor = actorOf(values.actor);
-    const store = await openCliStore(values.store);
-    try {
+    return withCliStore(values.store, async (store) => {
       rejectRun(store.db, runId, { actor, reason });
       const run = getRun(store.db, runId) as NonNullable<ReturnType<typeof getRun>>;
       const candidate = run.candidate_version_id === null ? undefined : getVersion(store.db, run.candidate_version_id);
@@ -30,8 +29,6 @@ export const reviewRejectCommand = {
       if (json) printJson({ runId, tenant, actor, reason, rejectedVersion: candidate?.version ?? null, activeVersion: active });
       else print(`Rejected run ${runId} (by ${actor}: ${reason})${candidate ? `; candidate v${candidate.version} will not be served` : ""}. ${tenant} stays on ${active === 0 ? "the base model" : `v${active}`}.`);
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 } as const;

@@ -1,7 +1,7 @@
 import { runReport, type ProbeAnswerView, type RunMemoryView, type RunReport } from "../../consolidate/run-report.js";
 import type { CommandContext } from "../command.js";
 import { clip, gateLines, parseRunId, print, printJson, storeOptions, when } from "../consolidation-output.js";
-import { openCliStore } from "../open-store.js";
+import { withCliStore } from "../open-store.js";
 import { tenantLabel } from "../tenant-option.js";
 
 export const reviewShowCommand = {
@@ -12,15 +12,12 @@ export const reviewShowCommand = {
   async run({ values, positionals }: CommandContext): Promise<number> {
     const json = values.json === true;
     const runId = parseRunId(positionals[0], reviewShowCommand.usage);
-    const store = await openCliStore(values.store);
-    try {
+    return withCliStore(values.store, async (store) => {
       const report = runReport(store, runId);
       if (json) printJson({ store: store.path, run: { ...report, tenant: tenantLabel(report.tenant) } });
       else printReport(report);
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 } as const;
 

@@ -1,7 +1,7 @@
 import { pendingRuns } from "../../consolidate/run-report.js";
 import type { CommandContext } from "../command.js";
 import { gateSummary, noPositionals, print, printJson, requireTenant, storeOptions, when } from "../consolidation-output.js";
-import { openCliStore } from "../open-store.js";
+import { withCliStore } from "../open-store.js";
 import { parseTenantOption, tenantLabel } from "../tenant-option.js";
 
 export const reviewCommand = {
@@ -13,8 +13,7 @@ export const reviewCommand = {
     const json = values.json === true;
     noPositionals(positionals, reviewCommand.usage, `\`seal review show ${positionals[0]}\` shows a run; \`seal review approve|reject <run>\` decides it.`);
     const tenant = parseTenantOption(values.tenant);
-    const store = await openCliStore(values.store);
-    try {
+    return withCliStore(values.store, async (store) => {
       if (tenant) requireTenant(store, tenant);
       const runs = pendingRuns(store, tenant);
       if (json) {
@@ -32,8 +31,6 @@ export const reviewCommand = {
       print("");
       print("`seal review show <run>` for details; `seal review approve <run>` or `seal review reject <run> --reason \"…\"` to decide.");
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 } as const;

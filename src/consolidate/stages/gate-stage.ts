@@ -1,33 +1,21 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { LlamaContext } from "node-llama-cpp";
 import { clearVersionFile, getVersion, manifestOf, setVersionState, type VersionRow } from "../../store/adapter-versions.js";
 import { insertProbeResult, probeResultsOfRun, probesOfMemories, runMemories, selfEditsOfUnits, unitsOfRun, type ProbeRole, type ProbeRow } from "../../store/consolidation-content.js";
-import { updateRun } from "../../store/consolidation-runs.js";
+import { getRun, updateRun } from "../../store/consolidation-runs.js";
+import { claimSetting, readSetting } from "../../store/store-settings.js";
 import { writeTransaction } from "../../store/write-transaction.js";
 import { verifiedAdapterPath } from "../../memory/adapter-files.js";
+import { memoizedFileSha256 } from "../../model/file-sha256.js";
 import { measureDrift } from "../gate/drift.js";
+import { gateVerdict, type GateReport } from "../gate/gate-verdict.js";
 import { scoreProbe, type ProbeScore } from "../gate/probe-scoring.js";
-import { countToolCalls } from "../gate/tool-call-check.js";
+import { countToolCalls, TOOL_CHECK_PROMPTS } from "../gate/tool-call-check.js";
 import { crashPoint } from "../crash-points.js";
 import type { RunContext } from "../run-context.js";
 import { normalizeQuestion, trainedQuestions } from "../training-examples.js";
-
-/** The gate's numbers, stored with the run and shown in review. */
-export interface GateReport {
-  passed: boolean;
-  /** Why it failed (empty when it passed). */
-  failures: string[];
-  gain: { probes: number; candidateAccuracy: number; referenceAccuracy: number; gain: number; candidateLogProb: number; referenceLogProb: number };
-  retention: { probes: number; candidateAccuracy: number; referenceAccuracy: number; share: number };
-  drift: { value: number; prompts: number };
-  toolCalls: { candidate: number; reference: number; total: number };
-  /** Probes not scored because their question was training data. */
-  trainedProbesSkipped: number;
-  thresholds: { minGain: number; minRetention: number; maxDrift: number };
-  /** What the candidate is compared with: a version number, or 0 for the base model. */
-  reference: number;
-}
 
 /**
  * gate: the candidate against the version the run started from (or the base), with no memories
@@ -76,9 +64,9 @@ export async function gateStage(ctx: RunContext): Promise<GateReport> {
     }
     ctx.progress({ stage: "gate", done: probes.length, total: probes.length + 1, message: "drift" });
     const drift = await measureDrift(baseContext, candidateContext, ctx.signal);
-    const toolCandidate = await countToolCalls(ctx.runtime, [{ filePath: candidatePath }]);
-    const toolReference = await countToolCalls(ctx.runtime, referencePath ? [{ filePath: referencePath }] : []);
-    const report = verdict(ctx, scored, drift, toolCandidate, toolReference, reference?.version ?? 0);
+    const toolCandidate = await countToolCalls(ctx.runtime, [{ filePath: candidatePath }], ctx.signal);
+    const toolReference = reference ? (storedToolCalls(getRun(ctx.db, reference.run_id)?.gate_json) ?? (await countToolCalls(ctx.runtime, [{ filePath: referencePath as string }], ctx.signal))) : await baseToolCalls(ctx);
+    const report = gateVerdict(scored, drift, toolCandidate, toolReference, reference?.version ?? 0, ctx.settings.gate);
 
     crashPoint("gate:commit");
     writeTransaction(ctx.db, () => {
@@ -103,44 +91,26 @@ export async function gateStage(ctx: RunContext): Promise<GateReport> {
   }
 }
 
-function verdict(
-  ctx: RunContext,
-  scored: Array<{ role: ProbeRole; trained: boolean; candidate: ProbeScore; reference: ProbeScore }>,
-  drift: { drift: number; prompts: number },
-  toolCandidate: { ok: number; total: number },
-  toolReference: { ok: number; total: number },
-  referenceVersion: number,
-): GateReport {
-  const thresholds = { minGain: ctx.settings.gate.minGain, minRetention: ctx.settings.gate.minRetention, maxDrift: ctx.settings.gate.maxDrift };
-  const fresh = scored.filter((entry) => entry.role === "new" && !entry.trained);
-  const kept = scored.filter((entry) => entry.role === "retained");
-  const accuracy = (entries: typeof scored, model: "candidate" | "reference") => (entries.length ? entries.filter((entry) => entry[model].correct).length / entries.length : 0);
-  const meanLogProb = (entries: typeof scored, model: "candidate" | "reference") => (entries.length ? entries.reduce((sum, entry) => sum + entry[model].logProb, 0) / entries.length : 0);
-  const gain = {
-    probes: fresh.length,
-    candidateAccuracy: accuracy(fresh, "candidate"),
-    referenceAccuracy: accuracy(fresh, "reference"),
-    gain: accuracy(fresh, "candidate") - accuracy(fresh, "reference"),
-    candidateLogProb: meanLogProb(fresh, "candidate"),
-    referenceLogProb: meanLogProb(fresh, "reference"),
-  };
-  const referenceRetained = accuracy(kept, "reference");
-  const retention = { probes: kept.length, candidateAccuracy: accuracy(kept, "candidate"), referenceAccuracy: referenceRetained, share: referenceRetained > 0 ? accuracy(kept, "candidate") / referenceRetained : 1 };
-  const failures: string[] = [];
-  // A full retrain may have nothing new (after a forget): then only retention and drift decide.
-  if (fresh.length > 0 && gain.gain < thresholds.minGain) failures.push(`gain ${gain.gain.toFixed(2)} is below ${thresholds.minGain}`);
-  if (retention.share < thresholds.minRetention) failures.push(`retention ${retention.share.toFixed(2)} is below ${thresholds.minRetention}`);
-  if (drift.drift > thresholds.maxDrift) failures.push(`drift ${drift.drift.toFixed(3)} is above ${thresholds.maxDrift}`);
-  if (toolCandidate.ok < toolReference.ok) failures.push(`tool calls ${toolCandidate.ok}/${toolCandidate.total}, the reference made ${toolReference.ok}`);
-  return {
-    passed: failures.length === 0,
-    failures,
-    gain,
-    retention,
-    drift: { value: drift.drift, prompts: drift.prompts },
-    toolCalls: { candidate: toolCandidate.ok, reference: toolReference.ok, total: toolCandidate.total },
-    trainedProbesSkipped: scored.filter((entry) => entry.trained).length,
-    thresholds,
-    reference: referenceVersion,
-  };
+/**
+ * The reference version's own tool-call count, from the gate of the run that made it: the same
+ * file answers the same prompts the same way (greedy), so it is not measured again. Only a count
+ * over the current prompt list is reused.
+ */
+function storedToolCalls(gateJson: string | null | undefined): { ok: number; total: number } | undefined {
+  if (!gateJson) return undefined;
+  const stored = (JSON.parse(gateJson) as Partial<GateReport>).toolCalls;
+  return stored && stored.total === TOOL_CHECK_PROMPTS.length ? { ok: stored.candidate, total: stored.total } : undefined;
+}
+
+/**
+ * The base model's tool-call count, measured once per store, base file and CPU model (greedy text
+ * can differ between CPU kinds) and kept in store_settings: it is the reference of every tenant's
+ * first run, and the base never changes. Not tenant data, so it is shared.
+ */
+async function baseToolCalls(ctx: RunContext): Promise<{ ok: number; total: number }> {
+  const name = `gate.tool-calls.base:${await memoizedFileSha256(ctx.runtime.modelPath)}:${os.cpus()[0]?.model ?? "unknown"}:${TOOL_CHECK_PROMPTS.length}`;
+  const known = readSetting(ctx.db, name);
+  if (known) return JSON.parse(known) as { ok: number; total: number };
+  const measured = await countToolCalls(ctx.runtime, [], ctx.signal);
+  return JSON.parse(claimSetting(ctx.db, name, JSON.stringify(measured))) as { ok: number; total: number };
 }
