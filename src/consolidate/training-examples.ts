@@ -1,7 +1,9 @@
 import type { LlamaModel } from "node-llama-cpp";
 import { chatPromptText, endOfTurnText } from "../model/chat-prompt-text.js";
 import type { SelfEditRow, UnitRow } from "../store/consolidation-content.js";
+import { toolInstructions } from "../model/chat/tool-calling.js";
 import { ANCHOR_PROMPTS } from "./anchor-prompts.js";
+import { TOOL_ANCHOR_TOOLS, TOOL_ANCHORS } from "./tool-anchors.js";
 
 export type TrainingExample = { text: string } | { prompt: string; completion: string };
 
@@ -22,10 +24,24 @@ export function unitExamples(model: LlamaModel, unit: Pick<UnitRow, "text">, sel
   return examples;
 }
 
-/** The base model's own replies to general prompts, as chat turns: trained with every candidate against drift. */
+/**
+ * The base model's own replies to general prompts, and its own tool calls, as chat turns: trained
+ * with every candidate against drift and against losing tool use.
+ */
 export function anchorExamples(model: LlamaModel): TrainingExample[] {
   // No end-of-turn token: the replies were cut at 64 tokens, and must not teach stopping mid-sentence.
-  return ANCHOR_PROMPTS.map((anchor) => ({ prompt: chatPromptText(model, [{ type: "user", text: anchor.prompt }]), completion: anchor.reply }));
+  const general = ANCHOR_PROMPTS.map((anchor) => ({ prompt: chatPromptText(model, [{ type: "user", text: anchor.prompt }]), completion: anchor.reply }));
+  // A tool call is complete JSON: it ends the turn. The prompt is the one ChatSealLlama builds
+  // for a forced tool: its tool instructions as the system turn.
+  const end = endOfTurnText(model);
+  const tools = TOOL_ANCHORS.map((anchor) => ({
+    prompt: chatPromptText(model, [
+      { type: "system", text: toolInstructions(TOOL_ANCHOR_TOOLS, { kind: "named", name: anchor.tool }) },
+      { type: "user", text: anchor.prompt },
+    ]),
+    completion: `${anchor.reply}${end}`,
+  }));
+  return [...general, ...tools];
 }
 
 /** The normalised questions trained on: the gate does not score a probe whose question is one of them. */

@@ -1,7 +1,8 @@
 import { answerQuestions, type GradedAnswer } from "./ki-answer.js";
 import { conditionName, type KiCondition } from "./ki-conditions.js";
 import type { KiPassage } from "./ki-data.js";
-import { writeSelfEdits, type KiPassageResult, type KiRunEnvironment } from "./ki-passage-run.js";
+import { writeSelfEdits, type KiPassageResult } from "./ki-passage-run.js";
+import type { KiRunEnvironment } from "./ki-run-environment.js";
 import type { KiSelfEditFiltering } from "./ki-self-edit.js";
 import type { KiSettings } from "./ki-settings.js";
 import { withTrainedAdapter } from "./ki-train.js";

@@ -1,11 +1,10 @@
 import type { LlamaContext } from "node-llama-cpp";
 import { SealError } from "../errors.js";
-import type { SealRuntime } from "../model/runtime.js";
-import type { TrainProgress } from "../train/train-options.js";
 import { answerQuestions, type GradedAnswer } from "./ki-answer.js";
 import { conditionName, type KiCondition } from "./ki-conditions.js";
 import type { KiPassage } from "./ki-data.js";
-import { reasonGroup, selfEditItemText, type KiSelfEditFilter, type KiSelfEditFiltering, type KiSelfEditItem, type KiSelfEditStrategy, type KiSelfEditWriter, type KiUnit } from "./ki-self-edit.js";
+import type { KiRunEnvironment } from "./ki-run-environment.js";
+import { reasonGroup, selfEditItemText, type KiSelfEditFiltering, type KiSelfEditItem, type KiUnit } from "./ki-self-edit.js";
 import type { KiSettings } from "./ki-settings.js";
 import { itemTrainingTexts, trainingTexts } from "./self-edit-text.js";
 import { withTrainedAdapter, type KiTraining } from "./ki-train.js";
@@ -27,21 +26,6 @@ export interface KiPassageResult {
   seconds: number;
 }
 
-export interface KiRunEnvironment {
-  runtime: SealRuntime;
-  /** A context on the base model, shared by every untrained condition. */
-  baseContext: LlamaContext;
-  baseModelPath: string;
-  /** Top passage for a question (`rag`), with its id. */
-  retrieve: (question: string) => Promise<{ id: string; text: string } | undefined>;
-  /** Scratch folder for training data and adapters (files are deleted after each passage). */
-  workDir: string;
-  threads?: number;
-  signal?: AbortSignal;
-  onTrainProgress?: (progress: TrainProgress) => void;
-  /** The product's writer (on `runtime`), strategy and filters: the `self` condition needs them. */
-  selfEdits?: { writer: KiSelfEditWriter; strategy: KiSelfEditStrategy; filter: KiSelfEditFilter };
-}
 
 /**
  * Runs one condition on one passage with SEAL's single-passage protocol: a fresh adapter per

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { LlamaContext } from "node-llama-cpp";
 import { trainAdapter } from "../train/train-adapter.js";
-import type { KiRunEnvironment } from "./ki-passage-run.js";
+import type { KiRunEnvironment } from "./ki-run-environment.js";
 import type { KiSettings } from "./ki-settings.js";
 
 export interface KiTraining {
