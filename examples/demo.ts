@@ -1,11 +1,11 @@
-// The seal-memory demo on the default model, offline:
-//   1. fetch (or reuse) SmolLM2-135M-Instruct and load it once;
-//   2. a LangChain agent (createAgent) with one tool: the model calls it and answers with its result;
-//   3. a fact trained into a LoRA adapter by the native trainer, and the adapter switched in and
+// The seal-memory demo on the default model, offline. It fetches (or reuses) SmolLM2-135M-Instruct
+// and loads it once, then:
+//   1. a LangChain agent (createAgent) with one tool: the model calls it and answers with its result;
+//   2. a fact trained into a LoRA adapter by the native trainer, and the adapter switched in and
 //      out of the running model: with it the model answers without the fact in its context;
-//   4. memory across sessions (examples/agent-memory.ts): an agent with the memory middleware
+//   3. memory across sessions (examples/agent-memory.ts): an agent with the memory middleware
 //      learns about the user in one session and answers from memory in the next;
-//   5. consolidation (examples/consolidation.ts): what an agent heard is baked into the tenant's
+//   4. consolidation (examples/consolidation.ts): what an agent heard is baked into the tenant's
 //      adapter, approved, and a new session answers without retrieval.
 import path from "node:path";
 import { createAgent, tool } from "langchain";

@@ -82,6 +82,7 @@ export function gateLines(gate: GateReport, indent = "  "): string[] {
     `${indent}  retention  ${fixed(gate.retention.share)} (accuracy ${percent(gate.retention.referenceAccuracy)} -> ${percent(gate.retention.candidateAccuracy)} on ${gate.retention.probes} probes; min ${gate.thresholds.minRetention})`,
     `${indent}  drift      ${fixed(gate.drift.value, 3)} nats/token on ${gate.drift.prompts} prompts (max ${gate.thresholds.maxDrift})`,
     `${indent}  tool calls ${gate.toolCalls.candidate}/${gate.toolCalls.total} (reference ${gate.toolCalls.reference}/${gate.toolCalls.total}; at most ${gate.thresholds.maxToolCallLoss ?? 0} fewer)${gate.trainedProbesSkipped ? `; ${gate.trainedProbesSkipped} probes not scored (training data)` : ""}`,
+    ...(gate.toolCalls.misses ?? []).map((miss) => `${indent}    missed: ${JSON.stringify(miss.prompt)} -> ${miss.got}`),
   ];
 }
 

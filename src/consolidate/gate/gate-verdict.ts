@@ -12,7 +12,8 @@ export interface GateReport {
   gain: { probes: number; candidateAccuracy: number; referenceAccuracy: number; gain: number; candidateLogProb: number; referenceLogProb: number };
   retention: { probes: number; candidateAccuracy: number; referenceAccuracy: number; share: number };
   drift: { value: number; prompts: number };
-  toolCalls: { candidate: number; reference: number; total: number };
+  /** Of the check's prompts, right calls by the candidate and the reference; the candidate's misses with what it called. */
+  toolCalls: { candidate: number; reference: number; total: number; misses?: Array<{ prompt: string; got: string }> };
   /** Probes not scored because their question was training data. */
   trainedProbesSkipped: number;
   thresholds: { minGain: number; minRetention: number; maxDrift: number; maxToolCallLoss: number };
@@ -28,7 +29,7 @@ export interface GateReport {
 export function gateVerdict(
   scored: ReadonlyArray<{ role: ProbeRole; trained: boolean; candidate: ProbeScore; reference: ProbeScore }>,
   drift: { drift: number; prompts: number },
-  toolCandidate: { ok: number; total: number },
+  toolCandidate: { ok: number; total: number; misses?: Array<{ prompt: string; got: string }> },
   toolReference: { ok: number; total: number },
   referenceVersion: number,
   settings: GateSettings,
@@ -60,7 +61,7 @@ export function gateVerdict(
     gain,
     retention,
     drift: { value: drift.drift, prompts: drift.prompts },
-    toolCalls: { candidate: toolCandidate.ok, reference: toolReference.ok, total: toolCandidate.total },
+    toolCalls: { candidate: toolCandidate.ok, reference: toolReference.ok, total: toolCandidate.total, ...(toolCandidate.misses?.length ? { misses: toolCandidate.misses } : {}) },
     trainedProbesSkipped: scored.filter((entry) => entry.trained).length,
     thresholds,
     reference: referenceVersion,

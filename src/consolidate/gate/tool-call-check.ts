@@ -39,19 +39,28 @@ export const TOOL_CHECK_PROMPTS: ReadonlyArray<{ prompt: string; tool: string; a
   { prompt: "Search for the tallest mountain in Africa.", tool: "search_web", argument: "query", mustContain: "mountain" },
 ];
 
+export interface ToolCallCount {
+  ok: number;
+  total: number;
+  /** The prompts that failed, with what the model called (shown in review). */
+  misses: Array<{ prompt: string; got: string }>;
+}
+
 /** How many of the fixed tool-use prompts still produce a call of the right tool whose argument carries the request's key word. */
-export async function countToolCalls(runtime: SealRuntime, adapters: readonly AdapterSpec[], signal?: AbortSignal): Promise<{ ok: number; total: number }> {
+export async function countToolCalls(runtime: SealRuntime, adapters: readonly AdapterSpec[], signal?: AbortSignal): Promise<ToolCallCount> {
   const model = new ChatSealLlama({ runtime, adapters, maxTokens: 48 });
   try {
     let ok = 0;
+    const misses: ToolCallCount["misses"] = [];
     for (const check of TOOL_CHECK_PROMPTS) {
       signal?.throwIfAborted();
       const reply = await model.bindTools(TOOLS, { tool_choice: check.tool } as never).invoke(check.prompt);
       const call = reply.tool_calls?.[0];
       const value = call?.args[check.argument];
       if (call?.name === check.tool && typeof value === "string" && value.toLowerCase().includes(check.mustContain)) ok++;
+      else misses.push({ prompt: check.prompt, got: call ? `${call.name}(${JSON.stringify(call.args)})` : `no call: ${JSON.stringify(String(reply.content).slice(0, 200))}` });
     }
-    return { ok, total: TOOL_CHECK_PROMPTS.length };
+    return { ok, total: TOOL_CHECK_PROMPTS.length, misses };
   } finally {
     await model.dispose();
   }

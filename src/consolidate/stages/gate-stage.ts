@@ -112,5 +112,5 @@ async function baseToolCalls(ctx: RunContext): Promise<{ ok: number; total: numb
   const known = readSetting(ctx.db, name);
   if (known) return JSON.parse(known) as { ok: number; total: number };
   const measured = await countToolCalls(ctx.runtime, [], ctx.signal);
-  return JSON.parse(claimSetting(ctx.db, name, JSON.stringify(measured))) as { ok: number; total: number };
+  return JSON.parse(claimSetting(ctx.db, name, JSON.stringify({ ok: measured.ok, total: measured.total }))) as { ok: number; total: number };
 }
