@@ -46,11 +46,6 @@ export const consolidationSettingsSchema = z
      * a replay of its general behaviour, against drift.
      */
     anchors: z.boolean().default(true),
-    /**
-     * The anchors are repeated until they are at least this share of the training examples, so
-     * that a large run does not dilute them (a 50-fact run with them at a ninth lost tool calls).
-     */
-    anchorShare: z.number().min(0).max(0.9).default(0.3),
     /** Share of the units already in the active version replayed in an incremental run (1: all). */
     replayShare: z.number().min(0).max(1).default(1),
     training: z

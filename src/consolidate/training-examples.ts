@@ -44,22 +44,6 @@ export function anchorExamples(model: LlamaModel): TrainingExample[] {
   return [...general, ...tools];
 }
 
-/**
- * The anchors, repeated so that they are at least `share` of all examples. A fixed 19 anchors
- * are a third of a 12-fact run's examples but a ninth of a 50-fact run's, and there the candidate
- * lost tool calling (4 of the gate's 8 calls against the base's 7, bench/consolidation).
- */
-export function anchorExamplesFor(model: LlamaModel, otherExamples: number, share: number): TrainingExample[] {
-  const anchors = anchorExamples(model);
-  return Array.from({ length: anchorRepeats(anchors.length, otherExamples, share) }, () => anchors).flat();
-}
-
-/** How many times `anchors` examples go in so that they are at least `share` (< 1) of the whole; at least once. */
-export function anchorRepeats(anchors: number, otherExamples: number, share: number): number {
-  if (anchors <= 0 || share <= 0) return 1;
-  return Math.max(1, Math.ceil(((share / (1 - share)) * otherExamples) / anchors));
-}
-
 /** The normalised questions trained on: the gate does not score a probe whose question is one of them. */
 export function trainedQuestions(selfEdits: readonly SelfEditRow[]): Set<string> {
   return new Set(selfEdits.filter((edit) => edit.kept === 1 && edit.answer !== null && edit.text !== null).map((edit) => normalizeQuestion(edit.text as string)));

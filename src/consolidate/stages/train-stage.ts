@@ -14,7 +14,7 @@ import { pickReplay, replayableUnits } from "../replay-units.js";
 import { crashPoint } from "../crash-points.js";
 import type { RunContext } from "../run-context.js";
 import { stopStaleTrainer } from "../stale-trainer.js";
-import { anchorExamplesFor, unitExamples, type TrainingExample } from "../training-examples.js";
+import { anchorExamples, unitExamples, type TrainingExample } from "../training-examples.js";
 
 /**
  * train: a candidate adapter on the new units' texts and self-edits plus a replay of units already
@@ -44,7 +44,7 @@ export async function trainStage(ctx: RunContext): Promise<{ examples: number; s
   const allUnits = [...newUnits, ...replayUnits];
   const selfEdits = selfEditsOfUnits(ctx.db, allUnits.map((unit) => unit.id));
   const unitData = allUnits.flatMap((unit) => unitExamples(ctx.runtime.model, unit, selfEdits.filter((edit) => edit.unit_id === unit.id)));
-  const examples: TrainingExample[] = [...unitData, ...(ctx.settings.anchors ? anchorExamplesFor(ctx.runtime.model, unitData.length, ctx.settings.anchorShare) : [])];
+  const examples: TrainingExample[] = [...unitData, ...(ctx.settings.anchors ? anchorExamples(ctx.runtime.model) : [])];
 
   const attempt = run.train_attempt + 1;
   writeTransaction(ctx.db, () => updateRun(ctx.db, ctx.runId, { trainAttempt: attempt, trainerPid: null }, ctx.now()));
