@@ -21,8 +21,8 @@ const PROBE_SCHEMA = {
  * grammar; each is checked (the answer is a span of the memory, the question does not give it
  * away) and templates fill what the model did not get right. After `modelProbeGiveUpAfter`
  * memories in a row where none of the model's tries passed, the rest of the run uses templates
- * (the default 135M model's tries nearly all fail, at 5-10 s each). One transaction per memory,
- * so a resumed stage continues with the next memory.
+ * (the default 135M model's tries nearly all fail, at about 2 s each on 2 cores). One
+ * transaction per memory, so a resumed stage continues with the next memory.
  */
 export async function probeStage(ctx: RunContext): Promise<{ probes: number }> {
   const selected = runMemories(ctx.db, ctx.runId).filter((row) => row.decision === "selected");
