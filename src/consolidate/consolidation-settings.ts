@@ -74,6 +74,13 @@ export const consolidationSettingsSchema = z
          * on the 135M default; two lost calls are a trend.
          */
         maxToolCallLoss: z.number().int().min(0).default(1),
+        /**
+         * An incremental candidate that fails on retention is retrained once from the base on
+         * every unit (a full retrain in the same run, as the design says: "when retention
+         * falls"), and that candidate is gated instead. The first attempt's numbers stay in the
+         * report (`incrementalAttempt`).
+         */
+        retrainOnRetentionLoss: z.boolean().default(true),
         /** Longest probe answer, in tokens. */
         answerMaxTokens: z.number().int().positive().default(24),
       })

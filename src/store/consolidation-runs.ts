@@ -63,12 +63,13 @@ export function listRuns(db: Database.Database, filter: { tenantId?: number; sta
 export function updateRun(
   db: Database.Database,
   runId: number,
-  change: Partial<{ stage: RunStage; state: RunState; candidateVersionId: number | null; trainAttempt: number; trainerPid: number | null; gateJson: string; error: string | null; finishedAt: number }>,
+  change: Partial<{ stage: RunStage; state: RunState; mode: RunMode; candidateVersionId: number | null; trainAttempt: number; trainerPid: number | null; gateJson: string; error: string | null; finishedAt: number }>,
   now: number,
 ): void {
   const columns: Record<string, string> = {
     stage: "stage",
     state: "state",
+    mode: "mode",
     candidateVersionId: "candidate_version_id",
     trainAttempt: "train_attempt",
     trainerPid: "trainer_pid",

@@ -17,6 +17,8 @@ export interface GateReport {
   /** Probes not scored because their question was training data. */
   trainedProbesSkipped: number;
   thresholds: { minGain: number; minRetention: number; maxDrift: number; maxToolCallLoss: number };
+  /** When retention fell in an incremental candidate and the run retrained from the base: that first attempt's report. */
+  incrementalAttempt?: GateReport;
   /** What the candidate is compared with: a version number, or 0 for the base model. */
   reference: number;
 }

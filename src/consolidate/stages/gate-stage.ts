@@ -66,9 +66,24 @@ export async function gateStage(ctx: RunContext): Promise<GateReport> {
     const drift = await measureDrift(baseContext, candidateContext, ctx.signal);
     const toolCandidate = await countToolCalls(ctx.runtime, [{ filePath: candidatePath }], ctx.signal);
     const toolReference = reference ? (storedToolCalls(getRun(ctx.db, reference.run_id)?.gate_json) ?? (await countToolCalls(ctx.runtime, [{ filePath: referencePath as string }], ctx.signal))) : await baseToolCalls(ctx);
-    const report = gateVerdict(scored, drift, toolCandidate, toolReference, reference?.version ?? 0, ctx.settings.gate);
+    const verdict = gateVerdict(scored, drift, toolCandidate, toolReference, reference?.version ?? 0, ctx.settings.gate);
+    const earlier = run.mode === "full" && run.gate_json ? (JSON.parse(run.gate_json) as GateReport) : undefined;
+    const report: GateReport = earlier ? { ...verdict, incrementalAttempt: earlier } : verdict;
+    // Retention fell in an incremental candidate: retrain from the base on every unit, once.
+    const retrain = !report.passed && run.mode === "incremental" && reference !== undefined && ctx.settings.gate.retrainOnRetentionLoss && report.retention.share < report.thresholds.minRetention;
 
     crashPoint("gate:commit");
+    if (retrain) {
+      writeTransaction(ctx.db, () => {
+        setVersionState(ctx.db, candidate.id, "rejected", ctx.now());
+        updateRun(ctx.db, ctx.runId, { mode: "full", stage: "train", candidateVersionId: null, gateJson: JSON.stringify(report) }, ctx.now());
+      });
+      if (candidate.file) {
+        fs.rmSync(path.join(ctx.adapterRoot, candidate.file), { force: true });
+        writeTransaction(ctx.db, () => clearVersionFile(ctx.db, candidate.id));
+      }
+      return report;
+    }
     writeTransaction(ctx.db, () => {
       for (const entry of scored) {
         for (const model of ["candidate", "reference"] as const) {

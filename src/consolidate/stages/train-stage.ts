@@ -36,7 +36,7 @@ export async function trainStage(ctx: RunContext): Promise<{ examples: number; s
   const replay = fromVersion
     ? pickReplay(
         replayableUnits(ctx.db, fromVersion.id, isActive).filter((unit) => !unit.memoryIds.some((id) => newMemoryIds.has(id))),
-        ctx.settings.mode === "full" ? 1 : ctx.settings.replayShare,
+        run.mode === "full" ? 1 : ctx.settings.replayShare,
         ctx.settings.training.seed,
       )
     : [];
@@ -53,7 +53,8 @@ export async function trainStage(ctx: RunContext): Promise<{ examples: number; s
   const adapterPath = path.join(ctx.adapterDir, versionedAdapterFileName(`t${ctx.tenantId}`, version));
   writeAtomically(dataPath, examples.map((example) => JSON.stringify(example)).join("\n") + "\n");
   try {
-    const incremental = ctx.settings.mode === "incremental" && fromVersion !== undefined;
+    // The run's mode, not the settings': a gate that saw retention fall turns a run to "full".
+    const incremental = run.mode === "incremental" && fromVersion !== undefined;
     const training = ctx.settings.training;
     let result;
     try {
