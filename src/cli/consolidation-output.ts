@@ -83,6 +83,7 @@ export function gateLines(gate: GateReport, indent = "  "): string[] {
     `${indent}  drift      ${fixed(gate.drift.value, 3)} nats/token on ${gate.drift.prompts} prompts (max ${gate.thresholds.maxDrift})`,
     `${indent}  tool calls ${gate.toolCalls.candidate}/${gate.toolCalls.total} (reference ${gate.toolCalls.reference}/${gate.toolCalls.total}; at most ${gate.thresholds.maxToolCallLoss ?? 0} fewer)${gate.trainedProbesSkipped ? `; ${gate.trainedProbesSkipped} probes not scored (training data)` : ""}`,
     ...(gate.toolCalls.misses ?? []).map((miss) => `${indent}    missed: ${JSON.stringify(miss.prompt)} -> ${miss.got}`),
+    ...(gate.incrementalAttempt ? [`${indent}  retrained from the base after the incremental candidate: ${gateSummary(gate.incrementalAttempt)}`] : []),
   ];
 }
 

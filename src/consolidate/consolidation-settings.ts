@@ -74,6 +74,8 @@ export const consolidationSettingsSchema = z
          * on the 135M default; two lost calls are a trend.
          */
         maxToolCallLoss: z.number().int().min(0).default(1),
+        /** Run the tool-call check at all: off for an agent that has no tools (its numbers are then 0 of 0). */
+        toolCallCheck: z.boolean().default(true),
         /**
          * An incremental candidate that fails on retention is retrained once from the base on
          * every unit (a full retrain in the same run, as the design says: "when retention

@@ -64,8 +64,9 @@ export async function gateStage(ctx: RunContext): Promise<GateReport> {
     }
     ctx.progress({ stage: "gate", done: probes.length, total: probes.length + 1, message: "drift" });
     const drift = await measureDrift(baseContext, candidateContext, ctx.signal);
-    const toolCandidate = await countToolCalls(ctx.runtime, [{ filePath: candidatePath }], ctx.signal);
-    const toolReference = reference ? (storedToolCalls(getRun(ctx.db, reference.run_id)?.gate_json) ?? (await countToolCalls(ctx.runtime, [{ filePath: referencePath as string }], ctx.signal))) : await baseToolCalls(ctx);
+    const checkTools = ctx.settings.gate.toolCallCheck;
+    const toolCandidate = checkTools ? await countToolCalls(ctx.runtime, [{ filePath: candidatePath }], ctx.signal) : { ok: 0, total: 0, misses: [] };
+    const toolReference = !checkTools ? { ok: 0, total: 0 } : reference ? (storedToolCalls(getRun(ctx.db, reference.run_id)?.gate_json) ?? (await countToolCalls(ctx.runtime, [{ filePath: referencePath as string }], ctx.signal))) : await baseToolCalls(ctx);
     const verdict = gateVerdict(scored, drift, toolCandidate, toolReference, reference?.version ?? 0, ctx.settings.gate);
     const earlier = run.mode === "full" && run.gate_json ? (JSON.parse(run.gate_json) as GateReport) : undefined;
     const report: GateReport = earlier ? { ...verdict, incrementalAttempt: earlier } : verdict;
