@@ -70,8 +70,11 @@ export async function gateStage(ctx: RunContext): Promise<GateReport> {
     const verdict = gateVerdict(scored, drift, toolCandidate, toolReference, reference?.version ?? 0, ctx.settings.gate);
     const earlier = run.mode === "full" && run.gate_json ? (JSON.parse(run.gate_json) as GateReport) : undefined;
     const report: GateReport = earlier ? { ...verdict, incrementalAttempt: earlier } : verdict;
-    // Retention fell in an incremental candidate: retrain from the base on every unit, once.
-    const retrain = !report.passed && run.mode === "incremental" && reference !== undefined && ctx.settings.gate.retrainOnRetentionLoss && report.retention.share < report.thresholds.minRetention;
+    // Retention fell in an incremental candidate, and nothing else failed: retrain from the base on
+    // every unit, once. (A candidate that also drifted or lost tool calls would at the same
+    // settings most likely do so again from the base.)
+    const retentionOnly = report.failures.length > 0 && report.failures.every((failure) => failure.startsWith("retention "));
+    const retrain = run.mode === "incremental" && reference !== undefined && ctx.settings.gate.retrainOnRetentionLoss && retentionOnly;
 
     crashPoint("gate:commit");
     if (retrain) {
