@@ -82,10 +82,7 @@ export async function gateStage(ctx: RunContext): Promise<GateReport> {
         setVersionState(ctx.db, candidate.id, "rejected", ctx.now());
         updateRun(ctx.db, ctx.runId, { mode: "full", stage: "train", candidateVersionId: null, gateJson: JSON.stringify(report) }, ctx.now());
       });
-      if (candidate.file) {
-        fs.rmSync(path.join(ctx.adapterRoot, candidate.file), { force: true });
-        writeTransaction(ctx.db, () => clearVersionFile(ctx.db, candidate.id));
-      }
+      discardFile(ctx, candidate);
       return report;
     }
     writeTransaction(ctx.db, () => {
@@ -100,10 +97,7 @@ export async function gateStage(ctx: RunContext): Promise<GateReport> {
     });
     // A rejected candidate is never served: its file goes (after the commit, so a crash leaves at
     // worst a file whose row says rejected, which the next sweep of this tenant keeps or clears).
-    if (!report.passed && candidate.file) {
-      fs.rmSync(path.join(ctx.adapterRoot, candidate.file), { force: true });
-      writeTransaction(ctx.db, () => clearVersionFile(ctx.db, candidate.id));
-    }
+    if (!report.passed) discardFile(ctx, candidate);
     return report;
   } finally {
     for (const context of contexts) await context.dispose();
@@ -132,4 +126,11 @@ async function baseToolCalls(ctx: RunContext): Promise<{ ok: number; total: numb
   if (known) return JSON.parse(known) as { ok: number; total: number };
   const measured = await countToolCalls(ctx.runtime, [], ctx.signal);
   return JSON.parse(claimSetting(ctx.db, name, JSON.stringify({ ok: measured.ok, total: measured.total }))) as { ok: number; total: number };
+}
+
+/** Deletes a rejected candidate's file, then clears its row's file name (after the verdict's commit). */
+function discardFile(ctx: RunContext, candidate: VersionRow): void {
+  if (!candidate.file) return;
+  fs.rmSync(path.join(ctx.adapterRoot, candidate.file), { force: true });
+  writeTransaction(ctx.db, () => clearVersionFile(ctx.db, candidate.id));
 }
