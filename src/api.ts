@@ -53,6 +53,7 @@ export { containsAnswer, normalizeAnswer, tokenF1 } from "./eval/squad-grading.j
 export type { SelectionPolicy, SelectionInput, SelectionDecision, SelectionVerdict, SelfEditStrategy, SelfEditItem, UnitText, WriterPrompt, SelfEditWriter, WriterSampling } from "./consolidate/plugin-types.js";
 export { consolidate, type ConsolidateOptions, type ConsolidationResult } from "./consolidate/consolidate.js";
 export type { ConsolidationProgress } from "./consolidate/run-context.js";
+export { assertCronExpression, startConsolidationSchedule, type ConsolidationSchedule, type ConsolidationScheduleOptions, type ScheduleEvent, type TenantTickOutcome } from "./consolidate/schedule.js";
 export { consolidationSettingsSchema, type ConsolidationSettings, type ConsolidationSettingsInput, type WriterSpec } from "./consolidate/consolidation-settings.js";
 export { approveRun, rejectRun, rollbackVersion, type DecisionOptions } from "./consolidate/decisions.js";
 export { registerDefaultConsolidationPlugins, type DefaultConsolidationPlugins } from "./consolidate/default-plugins.js";

@@ -72,7 +72,9 @@ export type SealErrorCode =
   /** An adapter file is missing or its sha256 is not the one recorded for it. */
   | "ADAPTER_CHECKSUM_MISMATCH"
   /** No adapter version to use (e.g. a rollback with no earlier version). */
-  | "VERSION_NOT_FOUND";
+  | "VERSION_NOT_FOUND"
+  /** A consolidation schedule's cron expression is invalid (`context.errors` says which field). */
+  | "SCHEDULE_INVALID";
 
 const marker = Symbol.for("seal-memory.error");
 

@@ -8,6 +8,7 @@ import { askCommand } from "./commands/ask.js";
 import { auditCommand } from "./commands/audit.js";
 import { benchKiCommand } from "./commands/bench-ki.js";
 import { consolidateCommand } from "./commands/consolidate.js";
+import { memoriesForgetCommand } from "./commands/memories-forget.js";
 import { memoriesImportCommand } from "./commands/memories-import.js";
 import { memoriesListCommand } from "./commands/memories-list.js";
 import { memoriesShowCommand } from "./commands/memories-show.js";
@@ -18,6 +19,7 @@ import { reviewCommand } from "./commands/review.js";
 import { reviewApproveCommand } from "./commands/review-approve.js";
 import { reviewRejectCommand } from "./commands/review-reject.js";
 import { reviewShowCommand } from "./commands/review-show.js";
+import { scheduleCommand } from "./commands/schedule.js";
 import { trainCommand } from "./commands/train.js";
 import { commandHelp, overallUsage, wantsHelp } from "./help.js";
 import { joinNegativeValues } from "./negative-values.js";
@@ -32,6 +34,7 @@ const commands: Command[] = [
   benchKiCommand,
   // Consolidation and review: every one takes --store (or SEAL_STORE) and --json.
   consolidateCommand,
+  scheduleCommand,
   reviewCommand,
   reviewShowCommand,
   reviewApproveCommand,
@@ -41,6 +44,7 @@ const commands: Command[] = [
   memoriesListCommand,
   memoriesShowCommand,
   memoriesImportCommand,
+  memoriesForgetCommand,
   askCommand,
   auditCommand,
 ];

@@ -6,6 +6,7 @@ import { activeVersion, getVersion } from "../store/adapter-versions.js";
 import { runCounts } from "./run-report.js";
 import { getRun, insertRun, runningRun, updateRun, type RunRow, type RunStage, type RunState } from "../store/consolidation-runs.js";
 import { findTenantId, namespaceKey, type Namespace } from "../store/tenants.js";
+import { clearQueuedRetrain, queuedRetrain } from "../store/consolidation-forget.js";
 import { writeTransaction } from "../store/write-transaction.js";
 import { adapterRootOf, tenantAdapterDir } from "../memory/adapter-files.js";
 import { consolidationSettingsSchema, type ConsolidationSettings, type ConsolidationSettingsInput } from "./consolidation-settings.js";
@@ -121,7 +122,9 @@ function openRun(store: MemoryStore, tenantId: number, settings: ConsolidationSe
       if (dryRun) throw new SealError("RUN_STATE_INVALID", `Run ${existing.id} of this tenant is unfinished; a dry run would not show what it does`, { hint: "Resume it with `seal consolidate` first.", context: { runId: existing.id } });
       return { run: existing, resumed: true };
     }
-    const id = insertRun(store.db, { tenantId, mode: settings.mode, settingsJson: JSON.stringify(settings), fromVersionId: activeVersion(store.db, tenantId)?.id ?? null, now: now() });
+    // A forgotten memory queued a full retrain: this run is it, whatever the settings say.
+    const runSettings: ConsolidationSettings = queuedRetrain(store.db, tenantId) ? { ...settings, mode: "full" } : settings;
+    const id = insertRun(store.db, { tenantId, mode: runSettings.mode, settingsJson: JSON.stringify(runSettings), fromVersionId: activeVersion(store.db, tenantId)?.id ?? null, now: now() });
     return { run: getRun(store.db, id) as RunRow, resumed: false };
   });
 }
@@ -135,6 +138,8 @@ async function runStages(ctx: RunContext, result: ConsolidationResult, dryRun: b
     switch (run.stage) {
       case "select":
         selectStage(ctx);
+        // Nothing left to train after a forget: the base model is what the tenant is owed.
+        if (ctx.run().state === "empty" && ctx.settings.mode === "full") writeTransaction(ctx.db, () => clearQueuedRetrain(ctx.db, ctx.tenantId));
         break;
       case "probe":
         await probeStage(ctx);

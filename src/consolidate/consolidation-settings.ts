@@ -46,6 +46,11 @@ export const consolidationSettingsSchema = z
      * a replay of its general behaviour, against drift.
      */
     anchors: z.boolean().default(true),
+    /**
+     * With the anchors, also the base model's own tool calls (src/consolidate/tool-anchors.ts), against
+     * losing tool use. An agent without tools has no use for them (nor for gate.toolCallCheck).
+     */
+    toolAnchors: z.boolean().default(true),
     /** Share of the units already in the active version replayed in an incremental run (1: all). */
     replayShare: z.number().min(0).max(1).default(1),
     training: z

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { SealError } from "../errors.js";
 import { activeVersion, getVersion, listVersions, manifestOf, setVersionState, type VersionRow } from "../store/adapter-versions.js";
 import { appendAudit } from "../store/audit-log.js";
+import { clearQueuedRetrain } from "../store/consolidation-forget.js";
 import { getRun, updateRun } from "../store/consolidation-runs.js";
 import { writeTransaction } from "../store/write-transaction.js";
 
@@ -26,6 +27,8 @@ export function approveRun(db: Database.Database, runId: number, options: Decisi
     if (previous) setVersionState(db, previous.id, "retired", now);
     setVersionState(db, candidate.id, "active", now);
     updateRun(db, runId, { state: "approved", stage: "done", finishedAt: now }, now);
+    // A full retrain serves weights trained on none of the forgotten memories: the queue is done.
+    if (run.mode === "full") clearQueuedRetrain(db, run.tenant_id);
     const manifest = manifestOf(db, candidate.id);
     appendAudit(db, { tenantId: run.tenant_id, memoryId: null, action: "consolidation-approve", detail: { run: runId, version: candidate.version, previous: previous?.version ?? null, memories: manifest.length }, at: now, actor: options.actor });
     for (const entry of manifest) if (!entry.replayed) appendAudit(db, { tenantId: run.tenant_id, memoryId: entry.memoryId, action: "baked", detail: { run: runId, version: candidate.version }, at: now, actor: options.actor });

@@ -28,7 +28,7 @@ export function unitExamples(model: LlamaModel, unit: Pick<UnitRow, "text">, sel
  * The base model's own replies to general prompts, and its own tool calls, as chat turns: trained
  * with every candidate against drift and against losing tool use.
  */
-export function anchorExamples(model: LlamaModel): TrainingExample[] {
+export function anchorExamples(model: LlamaModel, options: { tools: boolean }): TrainingExample[] {
   // No end-of-turn token: the replies were cut at 64 tokens, and must not teach stopping mid-sentence.
   const general = ANCHOR_PROMPTS.map((anchor) => ({ prompt: chatPromptText(model, [{ type: "user", text: anchor.prompt }]), completion: anchor.reply }));
   // A tool call is complete JSON: it ends the turn. The prompt is the one ChatSealLlama builds
@@ -41,7 +41,7 @@ export function anchorExamples(model: LlamaModel): TrainingExample[] {
     ]),
     completion: `${anchor.reply}${end}`,
   }));
-  return [...general, ...tools];
+  return options.tools ? [...general, ...tools] : general;
 }
 
 /** The normalised questions trained on: the gate does not score a probe whose question is one of them. */

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import type Database from "better-sqlite3";
 import { z } from "zod";
 import { parseOptions } from "../config/parse-options.js";
@@ -6,6 +8,8 @@ import { appendAudit, memoryHistory } from "../store/audit-log.js";
 import { checkpointWal, openDatabase } from "../store/database.js";
 import { clearEpisodeContent, clearTenantEpisodes, insertEpisode } from "../store/episode-repository.js";
 import * as memories from "../store/memory-repository.js";
+import { clearVersionFile } from "../store/adapter-versions.js";
+import { forgetInConsolidation, type WeightsForgetResult } from "../store/consolidation-forget.js";
 import { claimSetting } from "../store/store-settings.js";
 import { findTenantId, listNamespaces, namespaceKey, tenantId, type Namespace } from "../store/tenants.js";
 import { writeTransaction } from "../store/write-transaction.js";
@@ -13,6 +17,7 @@ import type { TextEmbedder } from "../vector/embedder.js";
 import { hybridSearch } from "../vector/hybrid-search.js";
 import { defaultRules } from "./default-plugins.js";
 import { TenantIndex, vectorToBlob } from "../vector/tenant-index.js";
+import { adapterRootOf } from "./adapter-files.js";
 import { toRecords } from "./memory-rows.js";
 import { DURABILITIES, MEMORY_KINDS, type ForgetResult, type MemoryRecord, type MemorySearchResult, type RememberInput, type RememberResult, type SearchOptions } from "./memory-types.js";
 import type { SimilarMemory, UpdateDecision, UpdateRules } from "./update-rules.js";
@@ -240,16 +245,16 @@ export class MemoryStore {
    */
   forget(namespace: Namespace, id: number): ForgetResult {
     this.assertOpen();
-    const status = writeTransaction(this.db, (): ForgetResult["status"] => {
+    const outcome = writeTransaction(this.db, (): { status: ForgetResult["status"]; weights?: WeightsForgetResult } => {
       const tenant = findTenantId(this.db, namespace);
       const current = tenant === undefined ? undefined : memories.memoryStatus(this.db, tenant, id);
       if (tenant === undefined || current === undefined) throw new SealError("MEMORY_NOT_FOUND", `No memory ${id} in namespace "${namespaceKey(namespace)}"`, { hint: "list() shows the tenant's memories and their ids.", context: { id } });
-      if (current === "deleted") return "already-deleted";
-      this.eraseMemory(tenant, id);
-      return "forgotten";
+      if (current === "deleted") return { status: "already-deleted" };
+      return { status: "forgotten", weights: this.eraseMemory(tenant, id) };
     });
-    if (status === "forgotten") this.afterErase(namespace);
-    return { id, status };
+    if (outcome.status === "forgotten") this.afterErase(namespace);
+    const weights = outcome.weights;
+    return { id, status: outcome.status, ...(weights && (weights.tainted.length || weights.fallback) ? { weights: { tainted: weights.tainted, ...(weights.fallback ? { fallback: weights.fallback } : {}) } } : {}) };
   }
 
   /**
@@ -406,11 +411,17 @@ export class MemoryStore {
     this.audit(tenant, oldId, "superseded", { by: newId });
   }
 
-  private eraseMemory(tenant: number, id: number): void {
+  /**
+   * Inside the caller's transaction: the memory's text leaves SQLite, and its consolidation
+   * copies leave the weights (tainted versions, a fallback, a queued retrain). The tainted
+   * versions' files are deleted by `afterErase`, once this has committed.
+   */
+  private eraseMemory(tenant: number, id: number): WeightsForgetResult {
     const episodes = memories.linkedEpisodeIds(this.db, id);
     memories.eraseMemory(this.db, { tenantId: tenant, id, retiredAt: this.now(), validTo: this.now() });
     for (const episode of episodes) clearEpisodeContent(this.db, tenant, episode);
     this.audit(tenant, id, "delete", { episodesCleared: episodes.length });
+    return forgetInConsolidation(this.db, tenant, id, this.now());
   }
 
   private audit(tenant: number, memoryId: number, action: string, detail: Record<string, unknown>): void {
@@ -469,7 +480,21 @@ export class MemoryStore {
   /** After an erase: the index file is rewritten now, and the erased pages leave the WAL for the (secure_delete) database file. */
   private afterErase(namespace: Namespace): void {
     this.afterWrite(namespace, { persistNow: true });
+    this.deleteTaintedFiles();
     checkpointWal(this.db);
+  }
+
+  /**
+   * Tainted adapters' files, after the transaction that tainted them committed (a crash before
+   * leaves rows that say tainted and name a file: the next forget or open deletes it).
+   */
+  private deleteTaintedFiles(): void {
+    const root = adapterRootOf(this.options.path);
+    const named = this.db.prepare("SELECT id, file FROM adapter_versions WHERE state = 'tainted' AND file IS NOT NULL").all() as Array<{ id: number; file: string }>;
+    for (const row of named) {
+      fs.rmSync(path.join(root, row.file), { force: true });
+      writeTransaction(this.db, () => clearVersionFile(this.db, row.id));
+    }
   }
 
   private assertOpen(): void {

@@ -80,6 +80,12 @@ export interface MemorySearchResult {
 export interface ForgetResult {
   id: number;
   status: "forgotten" | "already-deleted";
+  /**
+   * When adapters had been trained on it: the versions now tainted (their files deleted) and, when
+   * the served one was among them, what is served instead (0: the base model). A full retrain
+   * without it is queued for the next consolidation.
+   */
+  weights?: { tainted: number[]; fallback?: { from: number; to: number } };
 }
 
 export type { Namespace };

@@ -10,3 +10,8 @@ export function claimSetting(db: Database.Database, name: string, value: string)
 export function readSetting(db: Database.Database, name: string): string | undefined {
   return db.prepare("SELECT value FROM store_settings WHERE name = ?").pluck().get(name) as string | undefined;
 }
+
+/** Records `value` under `name`, replacing what was there: the last writer wins. */
+export function writeSetting(db: Database.Database, name: string, value: string): void {
+  db.prepare("INSERT INTO store_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value").run(name, value);
+}

@@ -22,13 +22,13 @@ describe("gateVerdict", () => {
   it("names every threshold that fails", () => {
     const report = gateVerdict([fresh(wrong, wrong), kept(wrong, right)], { drift: 7.35, prompts: 12 }, tools(0), tools(7), 1, GATE);
     expect(report.passed).toBe(false);
-    expect(report.failures).toEqual(["gain 0.00 is below 0.25", "retention 0.00 is below 0.8", "drift 7.350 is above 0.6", "tool calls 0/8, the reference made 7 (at most 1 fewer)"]);
+    expect(report.failures).toEqual(["gain 0.00 is below 0.25", "retention 0.00 is below 0.8", "drift 7.350 is above 0.6", "tool calls 0/8, the base model made 7 (at most 1 fewer)"]);
   });
 
   it("tolerates one lost tool call of eight, not two", () => {
     const scored = [fresh(right, wrong)];
     expect(gateVerdict(scored, calm, tools(6), tools(7), 0, GATE).passed).toBe(true);
-    expect(gateVerdict(scored, calm, tools(5), tools(7), 0, GATE).failures).toEqual(["tool calls 5/8, the reference made 7 (at most 1 fewer)"]);
+    expect(gateVerdict(scored, calm, tools(5), tools(7), 0, GATE).failures).toEqual(["tool calls 5/8, the base model made 7 (at most 1 fewer)"]);
     expect(gateVerdict(scored, calm, tools(6), tools(7), 0, { ...GATE, maxToolCallLoss: 0 }).passed).toBe(false);
   });
 

@@ -101,7 +101,7 @@ export const consolidateCommand = {
 } as const;
 
 /** The run's settings from the flags given (the rest keep their defaults), checked with the core's schema. */
-function settingsFromFlags(values: CommandContext["values"]): ConsolidationSettingsInput {
+export function settingsFromFlags(values: CommandContext["values"]): ConsolidationSettingsInput {
   // Any setting (README "Consolidation") from --settings; the named flags override it.
   const settings: Record<string, unknown> = values.settings === undefined ? {} : readSettings(String(values.settings));
   const training: Record<string, unknown> = { ...(settings.training as Record<string, unknown> | undefined) };

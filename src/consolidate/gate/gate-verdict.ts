@@ -12,7 +12,7 @@ export interface GateReport {
   gain: { probes: number; candidateAccuracy: number; referenceAccuracy: number; gain: number; candidateLogProb: number; referenceLogProb: number };
   retention: { probes: number; candidateAccuracy: number; referenceAccuracy: number; share: number };
   drift: { value: number; prompts: number };
-  /** Of the check's prompts, right calls by the candidate and the reference; the candidate's misses with what it called. */
+  /** Of the check's prompts, right calls by the candidate and by the base model (`reference` here); the candidate's misses with what it called. */
   toolCalls: { candidate: number; reference: number; total: number; misses?: Array<{ prompt: string; got: string }> };
   /** Probes not scored because their question was training data. */
   trainedProbesSkipped: number;
@@ -21,6 +21,12 @@ export interface GateReport {
   incrementalAttempt?: GateReport;
   /** What the candidate is compared with: a version number, or 0 for the base model. */
   reference: number;
+  /**
+   * After a forget: the memories forgotten from the tenant's adapters, and how many of them the
+   * candidate was trained on (its manifest; must be 0). Their probes were erased with their text,
+   * so they cannot be asked again.
+   */
+  forgotten?: { memories: number; inCandidate: number };
 }
 
 /**
@@ -35,6 +41,7 @@ export function gateVerdict(
   toolReference: { ok: number; total: number },
   referenceVersion: number,
   settings: GateSettings,
+  forgotten?: { memories: number; inCandidate: number },
 ): GateReport {
   const thresholds = { minGain: settings.minGain, minRetention: settings.minRetention, maxDrift: settings.maxDrift, maxToolCallLoss: settings.maxToolCallLoss };
   const fresh = scored.filter((entry) => entry.role === "new" && !entry.trained);
@@ -56,7 +63,8 @@ export function gateVerdict(
   if (fresh.length > 0 && gain.gain < thresholds.minGain) failures.push(`gain ${gain.gain.toFixed(2)} is below ${thresholds.minGain}`);
   if (retention.share < thresholds.minRetention) failures.push(`retention ${retention.share.toFixed(2)} is below ${thresholds.minRetention}`);
   if (drift.drift > thresholds.maxDrift) failures.push(`drift ${drift.drift.toFixed(3)} is above ${thresholds.maxDrift}`);
-  if (toolReference.ok - toolCandidate.ok > thresholds.maxToolCallLoss) failures.push(`tool calls ${toolCandidate.ok}/${toolCandidate.total}, the reference made ${toolReference.ok} (at most ${thresholds.maxToolCallLoss} fewer)`);
+  if (forgotten && forgotten.inCandidate > 0) failures.push(`${forgotten.inCandidate} forgotten memories are in the candidate's training data`);
+  if (toolReference.ok - toolCandidate.ok > thresholds.maxToolCallLoss) failures.push(`tool calls ${toolCandidate.ok}/${toolCandidate.total}, the base model made ${toolReference.ok} (at most ${thresholds.maxToolCallLoss} fewer)`);
   return {
     passed: failures.length === 0,
     failures,
@@ -67,5 +75,6 @@ export function gateVerdict(
     trainedProbesSkipped: scored.filter((entry) => entry.trained).length,
     thresholds,
     reference: referenceVersion,
+    ...(forgotten ? { forgotten } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { clearVersionFile, getVersion, manifestOf, setVersionState, type Version
 import { insertProbeResult, probeResultsOfRun, probesOfMemories, runMemories, selfEditsOfUnits, unitsOfRun, type ProbeRole, type ProbeRow } from "../../store/consolidation-content.js";
 import { getRun, updateRun } from "../../store/consolidation-runs.js";
 import { claimSetting, readSetting } from "../../store/store-settings.js";
+import { forgottenFromWeights } from "../../store/consolidation-forget.js";
 import { writeTransaction } from "../../store/write-transaction.js";
 import { verifiedAdapterPath } from "../../memory/adapter-files.js";
 import { memoizedFileSha256 } from "../../model/file-sha256.js";
@@ -66,8 +67,10 @@ export async function gateStage(ctx: RunContext): Promise<GateReport> {
     const drift = await measureDrift(baseContext, candidateContext, ctx.signal);
     const checkTools = ctx.settings.gate.toolCallCheck;
     const toolCandidate = checkTools ? await countToolCalls(ctx.runtime, [{ filePath: candidatePath }], ctx.signal) : { ok: 0, total: 0, misses: [] };
-    const toolReference = !checkTools ? { ok: 0, total: 0 } : reference ? (storedToolCalls(getRun(ctx.db, reference.run_id)?.gate_json) ?? (await countToolCalls(ctx.runtime, [{ filePath: referencePath as string }], ctx.signal))) : await baseToolCalls(ctx);
-    const verdict = gateVerdict(scored, drift, toolCandidate, toolReference, reference?.version ?? 0, ctx.settings.gate);
+    // Against the base model, not the active version: measured against the version before, a
+    // call lost per run would add up over a tenant's runs unseen (as drift is measured against the base).
+    const toolReference = checkTools ? await baseToolCalls(ctx) : { ok: 0, total: 0 };
+    const verdict = gateVerdict(scored, drift, toolCandidate, toolReference, reference?.version ?? 0, ctx.settings.gate, forgottenCheck(ctx, candidate.id));
     const earlier = run.mode === "full" && run.gate_json ? (JSON.parse(run.gate_json) as GateReport) : undefined;
     const report: GateReport = earlier ? { ...verdict, incrementalAttempt: earlier } : verdict;
     // Retention fell in an incremental candidate, and nothing else failed: retrain from the base on
@@ -85,7 +88,13 @@ export async function gateStage(ctx: RunContext): Promise<GateReport> {
       discardFile(ctx, candidate);
       return report;
     }
-    writeTransaction(ctx.db, () => {
+    const decided = writeTransaction(ctx.db, () => {
+      // A memory the candidate holds was forgotten while it was measured: the forget tainted it
+      // (and deleted its file). Train again on what is left.
+      if (getVersion(ctx.db, candidate.id)?.state === "tainted") {
+        updateRun(ctx.db, ctx.runId, { stage: "train", candidateVersionId: null }, ctx.now());
+        return false;
+      }
       for (const entry of scored) {
         for (const model of ["candidate", "reference"] as const) {
           const score = entry[model];
@@ -94,7 +103,9 @@ export async function gateStage(ctx: RunContext): Promise<GateReport> {
       }
       setVersionState(ctx.db, candidate.id, report.passed ? "pending" : "rejected", ctx.now());
       updateRun(ctx.db, ctx.runId, report.passed ? { stage: "review", gateJson: JSON.stringify(report) } : { stage: "done", state: "rejected", gateJson: JSON.stringify(report), finishedAt: ctx.now(), error: `gate: ${report.failures.join("; ")}` }, ctx.now());
+      return true;
     });
+    if (!decided) return report;
     // A rejected candidate is never served: its file goes (after the commit, so a crash leaves at
     // worst a file whose row says rejected, which the next sweep of this tenant keeps or clears).
     if (!report.passed) discardFile(ctx, candidate);
@@ -102,17 +113,6 @@ export async function gateStage(ctx: RunContext): Promise<GateReport> {
   } finally {
     for (const context of contexts) await context.dispose();
   }
-}
-
-/**
- * The reference version's own tool-call count, from the gate of the run that made it: the same
- * file answers the same prompts the same way (greedy), so it is not measured again. Only a count
- * over the current prompt list is reused.
- */
-function storedToolCalls(gateJson: string | null | undefined): { ok: number; total: number } | undefined {
-  if (!gateJson) return undefined;
-  const stored = (JSON.parse(gateJson) as Partial<GateReport>).toolCalls;
-  return stored && stored.total === TOOL_CHECK_PROMPTS.length ? { ok: stored.candidate, total: stored.total } : undefined;
 }
 
 /**
@@ -126,6 +126,13 @@ async function baseToolCalls(ctx: RunContext): Promise<{ ok: number; total: numb
   if (known) return JSON.parse(known) as { ok: number; total: number };
   const measured = await countToolCalls(ctx.runtime, [], ctx.signal);
   return JSON.parse(claimSetting(ctx.db, name, JSON.stringify({ ok: measured.ok, total: measured.total }))) as { ok: number; total: number };
+}
+
+/** After a forget (tainted versions exist): the memories forgotten from the weights, and how many the candidate holds. */
+function forgottenCheck(ctx: RunContext, candidateId: number): { memories: number; inCandidate: number } | undefined {
+  const forgotten = forgottenFromWeights(ctx.db, ctx.tenantId);
+  if (forgotten.size === 0) return undefined;
+  return { memories: forgotten.size, inCandidate: manifestOf(ctx.db, candidateId).filter((entry) => forgotten.has(entry.memoryId)).length };
 }
 
 /** Deletes a rejected candidate's file, then clears its row's file name (after the verdict's commit). */

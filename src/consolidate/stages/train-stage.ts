@@ -6,6 +6,7 @@ import { fileSha256, memoizedFileSha256 } from "../../model/file-sha256.js";
 import { versionedAdapterFileName } from "../../model/adapter-spec.js";
 import { getVersion, insertManifest, insertVersion, namedAdapterFiles, nextVersionNumber } from "../../store/adapter-versions.js";
 import { selfEditsOfUnits, unitsByIds, unitsOfRun, unitMemoryIds } from "../../store/consolidation-content.js";
+import { clearQueuedRetrain } from "../../store/consolidation-forget.js";
 import { getRun, updateRun } from "../../store/consolidation-runs.js";
 import { writeTransaction } from "../../store/write-transaction.js";
 import { trainAdapter } from "../../train/train-adapter.js";
@@ -40,11 +41,20 @@ export async function trainStage(ctx: RunContext): Promise<{ examples: number; s
         ctx.settings.training.seed,
       )
     : [];
+  if (newUnits.length === 0 && replay.length === 0) {
+    // Everything this run was to train was forgotten meanwhile: nothing to bake (after a queued
+    // retrain, the base model is what the tenant is owed).
+    writeTransaction(ctx.db, () => {
+      updateRun(ctx.db, ctx.runId, { stage: "done", state: "empty", finishedAt: ctx.now(), trainerPid: null }, ctx.now());
+      if (run.mode === "full") clearQueuedRetrain(ctx.db, ctx.tenantId);
+    });
+    return { examples: 0, steps: 0, seconds: 0 };
+  }
   const replayUnits = unitsByIds(ctx.db, replay.map((unit) => unit.unitId));
   const allUnits = [...newUnits, ...replayUnits];
   const selfEdits = selfEditsOfUnits(ctx.db, allUnits.map((unit) => unit.id));
   const unitData = allUnits.flatMap((unit) => unitExamples(ctx.runtime.model, unit, selfEdits.filter((edit) => edit.unit_id === unit.id)));
-  const examples: TrainingExample[] = [...unitData, ...(ctx.settings.anchors ? anchorExamples(ctx.runtime.model) : [])];
+  const examples: TrainingExample[] = [...unitData, ...(ctx.settings.anchors ? anchorExamples(ctx.runtime.model, { tools: ctx.settings.toolAnchors }) : [])];
 
   const attempt = run.train_attempt + 1;
   writeTransaction(ctx.db, () => updateRun(ctx.db, ctx.runId, { trainAttempt: attempt, trainerPid: null }, ctx.now()));
@@ -95,8 +105,13 @@ export async function trainStage(ctx: RunContext): Promise<{ examples: number; s
     }
     crashPoint("train:renamed"); // the adapter file exists, no row names it yet
     const [sha256, trainingSha256, baseModelSha256] = await Promise.all([fileSha256(adapterPath), fileSha256(dataPath), memoizedFileSha256(ctx.runtime.modelPath)]);
-    writeTransaction(ctx.db, () => {
-      if (getRun(ctx.db, ctx.runId)?.candidate_version_id !== null) return; // committed by an earlier attempt
+    // A memory forgotten while the trainer ran is in these weights: they are never recorded, and
+    // the stage runs again on what is left (the run loop comes back here). Checked inside the
+    // transaction, which a forget's transaction cannot interleave with.
+    const trainedOn = [...newMemoryIds, ...replay.flatMap((unit) => unit.memoryIds)];
+    const recorded = writeTransaction(ctx.db, () => {
+      if (getRun(ctx.db, ctx.runId)?.candidate_version_id !== null) return true; // committed by an earlier attempt
+      if (trainedOn.some((memoryId) => !isActive(memoryId))) return false;
       const versionId = insertVersion(ctx.db, {
         tenantId: ctx.tenantId,
         version,
@@ -114,7 +129,9 @@ export async function trainStage(ctx: RunContext): Promise<{ examples: number; s
         ...replay.flatMap((unit) => unit.memoryIds.map((memoryId) => ({ memoryId, unitId: unit.unitId, replayed: true }))),
       ]);
       updateRun(ctx.db, ctx.runId, { stage: "gate", candidateVersionId: versionId, trainerPid: null }, ctx.now());
+      return true;
     });
+    if (!recorded) fs.rmSync(adapterPath, { force: true });
     return { examples: examples.length, steps: result.steps, seconds: result.seconds };
   } finally {
     // The data can be rebuilt from the self-edits; a copy of memories' text must not linger.
