@@ -56,6 +56,16 @@ export function parseRunId(raw: string | undefined, usage: string): number {
   return id;
 }
 
+/** A memory id given as a positional: a positive integer. */
+export function parseMemoryId(raw: string | undefined, usage: string): number {
+  const hint = `usage: ${usage}; \`seal memories list --tenant T\` shows the ids.`;
+  const id = Number(raw);
+  if (raw === undefined || !/^\d+$/.test(raw) || !Number.isSafeInteger(id) || id < 1) {
+    throw new SealError("INVALID_OPTIONS", raw === undefined ? "A memory id is needed" : `"${raw}" is not a memory id (a positive integer)`, { hint });
+  }
+  return id;
+}
+
 /** Refuses positionals a command does not take (`seal review 3` means `seal review show 3`). */
 export function noPositionals(positionals: readonly string[], usage: string, suggestion?: string): void {
   if (positionals.length === 0) return;

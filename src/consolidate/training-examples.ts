@@ -33,6 +33,7 @@ export function anchorExamples(model: LlamaModel, options: { tools: boolean }): 
   const general = ANCHOR_PROMPTS.map((anchor) => ({ prompt: chatPromptText(model, [{ type: "user", text: anchor.prompt }]), completion: anchor.reply }));
   // A tool call is complete JSON: it ends the turn. The prompt is the one ChatSealLlama builds
   // for a forced tool: its tool instructions as the system turn.
+  if (!options.tools) return general;
   const end = endOfTurnText(model);
   const tools = TOOL_ANCHORS.map((anchor) => ({
     prompt: chatPromptText(model, [
@@ -41,7 +42,7 @@ export function anchorExamples(model: LlamaModel, options: { tools: boolean }): 
     ]),
     completion: `${anchor.reply}${end}`,
   }));
-  return options.tools ? [...general, ...tools] : general;
+  return [...general, ...tools];
 }
 
 /** The normalised questions trained on: the gate does not score a probe whose question is one of them. */

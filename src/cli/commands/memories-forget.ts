@@ -1,6 +1,6 @@
 import { SealError } from "../../errors.js";
 import type { CommandContext } from "../command.js";
-import { print, printJson, requireTenant, storeOptions } from "../consolidation-output.js";
+import { parseMemoryId, print, printJson, requireTenant, storeOptions } from "../consolidation-output.js";
 import { withCliStore } from "../open-store.js";
 import { parseTenantOption, tenantLabel } from "../tenant-option.js";
 
@@ -13,11 +13,7 @@ export const memoriesForgetCommand = {
     const json = values.json === true;
     const tenant = parseTenantOption(values.tenant, { required: true, usage: memoriesForgetCommand.usage });
     if (positionals.length === 0) throw new SealError("INVALID_OPTIONS", "Name the memory ids to forget", { hint: `usage: ${memoriesForgetCommand.usage}; \`seal memories list --tenant T\` shows the ids.` });
-    const ids = positionals.map((raw) => {
-      const id = Number(raw);
-      if (!/^\d+$/.test(raw) || !Number.isSafeInteger(id) || id < 1) throw new SealError("INVALID_OPTIONS", `"${raw}" is not a memory id (a positive integer)`, { hint: `usage: ${memoriesForgetCommand.usage}` });
-      return id;
-    });
+    const ids = positionals.map((raw) => parseMemoryId(raw, memoriesForgetCommand.usage));
     return withCliStore(values.store, { writes: true }, async (store) => {
       requireTenant(store, tenant);
       // Every id is checked before any is forgotten: a typo must not leave half the list done.

@@ -2,7 +2,7 @@ import { SealError } from "../../errors.js";
 import { activeVersion, bakedMemoryIds } from "../../store/adapter-versions.js";
 import { contradictionsOfMemory, memoryAuditEntries, probeResultsOf, probesOfMemory, runDecisionsOfMemory, supersededBy, versionsHoldingMemory } from "../../store/consolidation-views.js";
 import type { CommandContext } from "../command.js";
-import { clip, print, printJson, requireTenant, storeOptions, when } from "../consolidation-output.js";
+import { clip, parseMemoryId, print, printJson, requireTenant, storeOptions, when } from "../consolidation-output.js";
 import { withCliStore } from "../open-store.js";
 import { parseTenantOption, tenantLabel } from "../tenant-option.js";
 
@@ -14,11 +14,7 @@ export const memoriesShowCommand = {
   async run({ values, positionals }: CommandContext): Promise<number> {
     const json = values.json === true;
     const tenant = parseTenantOption(values.tenant, { required: true, usage: memoriesShowCommand.usage });
-    const raw = positionals[0];
-    const id = Number(raw);
-    if (raw === undefined || !Number.isInteger(id) || id < 1) {
-      throw new SealError("INVALID_OPTIONS", raw === undefined ? "A memory id is needed" : `"${raw}" is not a memory id (a positive integer)`, { hint: `usage: ${memoriesShowCommand.usage}; \`seal memories list --tenant T\` shows the ids.` });
-    }
+    const id = parseMemoryId(positionals[0], memoriesShowCommand.usage);
     return withCliStore(values.store, async (store) => {
       const tenantId = requireTenant(store, tenant);
       const memory = store.get(tenant, id);

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { LlamaContext } from "node-llama-cpp";
 import { clearVersionFile, getVersion, manifestOf, setVersionState, type VersionRow } from "../../store/adapter-versions.js";
 import { insertProbeResult, probeResultsOfRun, probesOfMemories, runMemories, selfEditsOfUnits, unitsOfRun, type ProbeRole, type ProbeRow } from "../../store/consolidation-content.js";
-import { getRun, updateRun } from "../../store/consolidation-runs.js";
+import { updateRun } from "../../store/consolidation-runs.js";
 import { claimSetting, readSetting } from "../../store/store-settings.js";
 import { forgottenFromWeights } from "../../store/consolidation-forget.js";
 import { writeTransaction } from "../../store/write-transaction.js";
