@@ -8,6 +8,11 @@
 #include <cstdio>
 #include <random>
 #include <sstream>
+#include <cstdlib>
+#ifndef _WIN32
+#include <csignal>
+#include <unistd.h>
+#endif
 
 namespace seal {
 
@@ -85,6 +90,21 @@ std::vector<ggml_tensor *> make_fresh_lora(const base_model_shapes & shapes, int
     return tensors;
 }
 
+// The crash-point suite's power cut between the adapter's write and its rename
+// (SEAL_CRASH_AT=adapter:written): this process and the one that started it are killed at once,
+// leaving the temporary file behind, as a power cut would. Unset, it is one getenv.
+static void crash_point(const char * name) {
+#ifndef _WIN32
+    const char * at = std::getenv("SEAL_CRASH_AT");
+    if (at != nullptr && std::strcmp(at, name) == 0) {
+        kill(getppid(), SIGKILL);
+        raise(SIGKILL);
+    }
+#else
+    (void) name;
+#endif
+}
+
 bool write_lora_adapter(const std::string & path, const std::string & architecture, float alpha,
                         const std::vector<ggml_tensor *> & tensors,
                         const std::vector<std::pair<std::string, std::string>> & metadata, std::string & error) {
@@ -114,6 +134,7 @@ bool write_lora_adapter(const std::string & path, const std::string & architectu
 
     const std::string tmp = path + ".tmp";
     bool ok = gguf_write_to_file(gguf, tmp.c_str(), false);
+    if (ok) crash_point("adapter:written");
     if (ok && std::rename(tmp.c_str(), path.c_str()) != 0) ok = false;
     if (!ok) {
         std::remove(tmp.c_str());

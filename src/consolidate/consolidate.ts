@@ -77,14 +77,22 @@ export async function consolidate(store: MemoryStore, runtime: SealRuntime, name
   const tenantId = findTenantId(store.db, namespace);
   if (tenantId === undefined) throw new SealError("TENANT_NOT_FOUND", `No memories have been stored for namespace "${key}"`, { hint: "`seal memories import` or the middleware stores memories first.", context: { namespace: key } });
   const requested = parseOptions(consolidationSettingsSchema, options.settings ?? {}, "consolidate settings");
-  const lease = TenantLease.take(store.db, tenantId, { ...(options.owner ? { owner: options.owner } : {}), ttlMs: options.leaseTtlMs ?? 10 * 60_000, now, namespace: key });
-  let ownWriter: SelfEditWriter | undefined;
+  // Checked before anything is stored: a replaced model file, or a writer that cannot write, would
+  // stop the run half-way. The writer is the one of the run to resume, if there is one.
+  await runtime.assertModelFileUnchanged();
+  const unfinished = runningRun(store.db, tenantId);
+  const writerSpec = unfinished ? parseOptions(consolidationSettingsSchema, JSON.parse(unfinished.settings_json), "stored run settings").writer : requested.writer;
+  const ownWriter: SelfEditWriter | undefined = options.writer ? undefined : createWriter(writerSpec, runtime);
+  const writer = options.writer ?? (ownWriter as SelfEditWriter);
+  let lease: TenantLease | undefined;
   try {
+    if (options.dryRun !== true) await writer.check?.(options.signal);
+    lease = TenantLease.take(store.db, tenantId, { ...(options.owner ? { owner: options.owner } : {}), ttlMs: options.leaseTtlMs ?? 10 * 60_000, now, namespace: key });
+    const held = lease;
     const { run, resumed } = openRun(store, tenantId, requested, options.dryRun === true, now);
-    lease.attach(run.id);
+    held.attach(run.id);
     const settings = parseOptions(consolidationSettingsSchema, JSON.parse(run.settings_json), "stored run settings");
     const defaults = options.selection && options.strategies ? undefined : defaultConsolidationPlugins();
-    const writer = options.writer ?? (ownWriter = createWriter(settings.writer, runtime));
     const adapterRoot = adapterRootOf(store.path);
     const ctx: RunContext = {
       db: store.db,
@@ -103,7 +111,7 @@ export async function consolidate(store: MemoryStore, runtime: SealRuntime, name
       signal: options.signal,
       progress: (event) => options.onProgress?.({ runId: run.id, ...event }),
       ...(options.onNativeBuild ? { onNativeBuild: options.onNativeBuild } : {}),
-      heartbeat: () => lease.beat(),
+      heartbeat: () => held.beat(),
       run: () => getRun(store.db, run.id) as RunRow,
     };
     const result: ConsolidationResult = { runId: run.id, state: "running", stage: run.stage, resumed, selected: 0, units: 0, probes: 0, selfEdits: { kept: 0, dropped: 0 }, seconds: {} };
@@ -111,7 +119,7 @@ export async function consolidate(store: MemoryStore, runtime: SealRuntime, name
     return summarize(ctx, result);
   } finally {
     await ownWriter?.dispose?.();
-    lease.release();
+    lease?.release();
   }
 }
 

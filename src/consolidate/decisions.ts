@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { crashPoint } from "../config/crash-points.js";
 import { SealError } from "../errors.js";
 import { activeVersion, getVersion, listVersions, manifestOf, setVersionState, type VersionRow } from "../store/adapter-versions.js";
 import { appendAudit } from "../store/audit-log.js";
@@ -32,6 +33,7 @@ export function approveRun(db: Database.Database, runId: number, options: Decisi
     const manifest = manifestOf(db, candidate.id);
     appendAudit(db, { tenantId: run.tenant_id, memoryId: null, action: "consolidation-approve", detail: { run: runId, version: candidate.version, previous: previous?.version ?? null, memories: manifest.length }, at: now, actor: options.actor });
     for (const entry of manifest) if (!entry.replayed) appendAudit(db, { tenantId: run.tenant_id, memoryId: entry.memoryId, action: "baked", detail: { run: runId, version: candidate.version }, at: now, actor: options.actor });
+    crashPoint("approve:commit"); // inside the transaction: the previous version stays active
     return { version: candidate.version, memories: manifest.length };
   });
 }
@@ -79,6 +81,7 @@ export function rollbackVersion(db: Database.Database, tenantId: number, options
     if (current) setVersionState(db, current.id, "retired", now);
     if (target) setVersionState(db, target.id, "active", now);
     appendAudit(db, { tenantId, memoryId: null, action: "adapter-rollback", detail: { from: current?.version ?? 0, to: target?.version ?? 0 }, at: now, actor: options.actor });
+    crashPoint("rollback:commit"); // inside the transaction: the pointer does not move
     return { from: current?.version ?? 0, to: target?.version ?? 0 };
   });
 }

@@ -1,8 +1,8 @@
 // General prompts and the default model's own greedy replies to them (48 tokens, generated once
 // with SmolLM2-135M-Instruct Q4_1). The gate's drift is how much less likely a candidate makes these
 // replies than the base does, per token: 0 means the candidate still talks like the base. The base's
-// probability is measured again at each gate, on the same machine, so a CPU kind that would write
-// other greedy text still compares like with like.
+// probability is measured on the machine itself (once per store, base file and CPU model, then kept
+// in store_settings), so a CPU kind that would write other greedy text still compares like with like.
 
 export const DRIFT_PROMPTS: ReadonlyArray<{ prompt: string; continuation: string }> = [
   { prompt: "What is the capital of France?", continuation: "The capital of France is Paris." },

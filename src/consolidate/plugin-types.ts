@@ -71,5 +71,11 @@ export interface SelfEditWriter {
   /** Stored with every self-edit ("student", "gguf:<file>", "openai:<model>"). */
   readonly id: string;
   write(prompt: WriterPrompt, sampling: WriterSampling): Promise<string>;
+  /**
+   * Throws (WRITER_FAILED) when the writer cannot write now, e.g. its endpoint does not answer or
+   * answers something that is not a chat completion. Called before a run starts, so that nothing
+   * is stored for a run that would stop at the write stage.
+   */
+  check?(signal?: AbortSignal): Promise<void>;
   dispose?(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
 import { z } from "zod";
+import { crashPoint } from "../config/crash-points.js";
 import { parseOptions } from "../config/parse-options.js";
 import { SealError } from "../errors.js";
 import { appendAudit, memoryHistory } from "../store/audit-log.js";
@@ -10,7 +11,7 @@ import { clearEpisodeContent, clearTenantEpisodes, insertEpisode } from "../stor
 import * as memories from "../store/memory-repository.js";
 import { clearVersionFile } from "../store/adapter-versions.js";
 import { forgetInConsolidation, type WeightsForgetResult } from "../store/consolidation-forget.js";
-import { claimSetting } from "../store/store-settings.js";
+import { claimSetting, deleteSetting, settingNamesWithPrefix, writeSetting } from "../store/store-settings.js";
 import { findTenantId, listNamespaces, namespaceKey, tenantId, type Namespace } from "../store/tenants.js";
 import { writeTransaction } from "../store/write-transaction.js";
 import type { TextEmbedder } from "../vector/embedder.js";
@@ -77,6 +78,9 @@ const listSchema = z
   })
   .strict();
 
+/** store_settings names of erasures committed but not yet finished on disk, per tenant id. */
+const ERASE_PENDING = "erase.pending:t";
+
 /** How many similar memories the update rules see. */
 const SIMILAR = 10;
 
@@ -116,7 +120,9 @@ export class MemoryStore {
       db.close();
       throw error;
     }
-    return new MemoryStore(db, parsed.embedder, parsed);
+    const store = new MemoryStore(db, parsed.embedder, parsed);
+    store.finishErasures();
+    return store;
   }
 
   /** The SQLite file (adapters and index files live next to it). */
@@ -250,8 +256,11 @@ export class MemoryStore {
       const current = tenant === undefined ? undefined : memories.memoryStatus(this.db, tenant, id);
       if (tenant === undefined || current === undefined) throw new SealError("MEMORY_NOT_FOUND", `No memory ${id} in namespace "${namespaceKey(namespace)}"`, { hint: "list() shows the tenant's memories and their ids.", context: { id } });
       if (current === "deleted") return { status: "already-deleted" };
-      return { status: "forgotten", weights: this.eraseMemory(tenant, id) };
+      const weights = this.eraseMemory(tenant, id);
+      crashPoint("forget:commit"); // inside the transaction: nothing is forgotten
+      return { status: "forgotten", weights };
     });
+    crashPoint("forget:committed"); // erased in SQLite; files and the index not yet (open() finishes it)
     if (outcome.status === "forgotten") this.afterErase(namespace);
     const weights = outcome.weights;
     return { id, status: outcome.status, ...(weights && (weights.tainted.length || weights.fallback) ? { weights: { tainted: weights.tainted, ...(weights.fallback ? { fallback: weights.fallback } : {}) } } : {}) };
@@ -421,6 +430,8 @@ export class MemoryStore {
     memories.eraseMemory(this.db, { tenantId: tenant, id, retiredAt: this.now(), validTo: this.now() });
     for (const episode of episodes) clearEpisodeContent(this.db, tenant, episode);
     this.audit(tenant, id, "delete", { episodesCleared: episodes.length });
+    // Committed with the erasure: until afterErase has run, open() knows there is work left.
+    writeSetting(this.db, `${ERASE_PENDING}${tenant}`, String(this.now()));
     return forgetInConsolidation(this.db, tenant, id, this.now());
   }
 
@@ -480,8 +491,31 @@ export class MemoryStore {
   /** After an erase: the index file is rewritten now, and the erased pages leave the WAL for the (secure_delete) database file. */
   private afterErase(namespace: Namespace): void {
     this.afterWrite(namespace, { persistNow: true });
+    this.finishErasure(findTenantId(this.db, namespace) as number);
+  }
+
+  /**
+   * The files' part of an erasure: tainted adapters deleted, then the erased pages moved out of
+   * the WAL. The tenant's index file must have been rewritten before.
+   */
+  private finishErasure(tenant: number): void {
     this.deleteTaintedFiles();
+    crashPoint("forget:files");
     checkpointWal(this.db);
+    writeTransaction(this.db, () => deleteSetting(this.db, `${ERASE_PENDING}${tenant}`));
+  }
+
+  /**
+   * At open: erasures a killed process committed but did not finish (index file not rewritten,
+   * tainted adapter files not deleted, the WAL not checkpointed) are finished, so that a forget
+   * is complete on disk once any process has opened the store again.
+   */
+  private finishErasures(): void {
+    for (const name of settingNamesWithPrefix(this.db, ERASE_PENDING)) {
+      const tenant = Number(name.slice(ERASE_PENDING.length));
+      this.index(tenant).persist();
+      this.finishErasure(tenant);
+    }
   }
 
   /**

@@ -16,6 +16,8 @@ export interface GgufSummary {
   /** LoRA alpha for adapters, when recorded. */
   loraAlpha: number | undefined;
   tensorCount: number;
+  /** For adapters written by seal-train: the sha256 of the base model file it was trained on. */
+  baseSha256: string | undefined;
 }
 
 /**
@@ -53,6 +55,7 @@ export async function inspectGguf(filePath: string, expect: "model" | "adapter")
     adapterType: adapter?.type,
     loraAlpha: adapter?.lora?.alpha,
     tensorCount: info.tensorInfo?.length ?? 0,
+    baseSha256: typeof metadata.seal?.base_sha256 === "string" ? metadata.seal.base_sha256 : undefined,
   };
   if (expect === "adapter" && (summary.type !== "adapter" || summary.adapterType !== "lora")) {
     throw new SealError("ADAPTER_INVALID", `${filePath} is a GGUF ${summary.type}, not a LoRA adapter`, {

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { parseOptions } from "../config/parse-options.js";
 import { SealError, throwIfAborted } from "../errors.js";
 import type { AdapterSpec } from "./adapter-spec.js";
+import { memoizedFileSha256 } from "./file-sha256.js";
 import { inspectGguf } from "./gguf-inspect.js";
 import { defaultThreadCount } from "./threads.js";
 
@@ -59,12 +60,40 @@ export class SealRuntime {
   readonly contextSize: number;
   private disposed = false;
 
-  private constructor(llama: Llama, model: LlamaModel, modelPath: string, threads: number, contextSize: number) {
+  private constructor(
+    llama: Llama,
+    model: LlamaModel,
+    modelPath: string,
+    threads: number,
+    contextSize: number,
+    /** The model file as it was when loaded: a file replaced since is not what this process serves. */
+    private readonly loadedFile: { size: number; mtimeMs: number; ino: number },
+  ) {
     this.llama = llama;
     this.model = model;
     this.modelPath = modelPath;
     this.threads = threads;
     this.contextSize = contextSize;
+  }
+
+  /**
+   * Throws MODEL_CHECKSUM_MISMATCH when the model file was replaced or changed after this runtime
+   * loaded it: what is in memory is then not the file that a trainer would read, nor the one an
+   * adapter's recorded base sha256 would be compared with.
+   */
+  async assertModelFileUnchanged(): Promise<void> {
+    const stat = await fs.stat(this.modelPath).catch(() => undefined);
+    if (stat && stat.size === this.loadedFile.size && stat.mtimeMs === this.loadedFile.mtimeMs && stat.ino === this.loadedFile.ino) return;
+    throw new SealError("MODEL_CHECKSUM_MISMATCH", `The model file ${this.modelPath} was ${stat ? "replaced or changed" : "removed"} after this process loaded it`, {
+      hint: "Restart the process so that it loads the file now there (adapters trained on the old file will then be refused).",
+      context: { modelPath: this.modelPath },
+    });
+  }
+
+  /** The sha256 of the loaded model file (hashed once per file, then memoized). */
+  async modelSha256(): Promise<string> {
+    await this.assertModelFileUnchanged();
+    return memoizedFileSha256(this.modelPath);
   }
 
   /**
@@ -110,14 +139,25 @@ export class SealRuntime {
         cause: error,
       });
     }
-    return new SealRuntime(llama, model, modelPath, threads, contextSize);
+    const stat = await fs.stat(modelPath);
+    return new SealRuntime(llama, model, modelPath, threads, contextSize, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino });
   }
 
   /** A new context with the given adapters. Adapter files are checked before llama.cpp loads them. */
   async createContext(options: ContextOptions = {}): Promise<LlamaContext> {
     this.assertNotDisposed();
     const adapters = options.adapters ?? [];
-    for (const adapter of adapters) await inspectGguf(adapter.filePath, "adapter");
+    for (const adapter of adapters) {
+      const summary = await inspectGguf(adapter.filePath, "adapter");
+      // llama.cpp accepts any adapter of the right shapes; one trained on another base file (another
+      // quantization, another fine-tune of the same architecture) would serve wrong weights quietly.
+      if (summary.baseSha256 !== undefined && summary.baseSha256 !== (await this.modelSha256())) {
+        throw new SealError("ADAPTER_INVALID", `Adapter ${adapter.filePath} was trained on another base model (sha256 ${summary.baseSha256.slice(0, 12)}…, not this one's)`, {
+          hint: "Serve it with the base model it was trained on, or train it again on this one.",
+          context: { filePath: adapter.filePath, adapterBase: summary.baseSha256, modelPath: this.modelPath },
+        });
+      }
+    }
     try {
       return await this.model.createContext({
         contextSize: options.contextSize ?? this.contextSize,

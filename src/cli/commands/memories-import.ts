@@ -32,6 +32,9 @@ export const memoriesImportCommand = {
     const seal = await import("../../index.js");
     const counts = { added: 0, updated: 0, reinforced: 0, contradicted: 0, skipped: 0 };
     const storePath = await withCliStore(values.store, { create: true, writes: true, warmEmbedder: true, signal }, async (store) => {
+      // Checked before anything is stored: an import is refused whole, not stored up to a bad line.
+      const tooLong = chat.messages.find((message) => Buffer.byteLength(message.content, "utf8") > store.maxEpisodeBytes);
+      if (tooLong) throw lineError(file, tooLong.line, `a message of ${Buffer.byteLength(tooLong.content, "utf8")} bytes, over the ${store.maxEpisodeBytes}-byte limit of one message`);
       const progress = createProgress({ json });
       const extractor = defaultExtractor();
       for (const [index, exchange] of exchanges.entries()) {
@@ -61,13 +64,17 @@ export const memoriesImportCommand = {
 interface ChatMessage {
   role: "user" | "assistant";
   content: string;
+  /** Its line in the file, for errors. */
+  line: number;
 }
+
+const lineError = (file: string, line: number, why: string) => new SealError("MEMORY_INVALID", `${file}:${line}: ${why}; nothing was imported`, { hint: LINE_HINT, context: { file: path.resolve(file), line } });
 
 /** Reads and checks every line; MEMORY_INVALID with `context.line` names the first bad one. */
 function readChatLog(file: string): { lines: number; messages: ChatMessage[]; ignored: number } {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, "utf8");
+    bytes = fs.readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new SealError("INVALID_OPTIONS", code === "EISDIR" ? `${file} is a folder, not a chat log` : `Cannot read the chat log ${file}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`, {
@@ -75,10 +82,11 @@ function readChatLog(file: string): { lines: number; messages: ChatMessage[]; ig
       context: { file },
     });
   }
+  const text = decodeUtf8(file, bytes);
   const messages: ChatMessage[] = [];
   let lines = 0;
   let ignored = 0;
-  const bad = (line: number, why: string) => new SealError("MEMORY_INVALID", `${file}:${line}: ${why}`, { hint: LINE_HINT, context: { file: path.resolve(file), line } });
+  const bad = (line: number, why: string) => lineError(file, line, why);
   for (const [index, raw] of text.split(/\r?\n/).entries()) {
     const lineNumber = index + 1;
     if (!raw.trim()) continue;
@@ -94,11 +102,36 @@ function readChatLog(file: string): { lines: number; messages: ChatMessage[]; ig
     if (typeof role !== "string" || !role.trim()) throw bad(lineNumber, '"role" must be a non-empty string');
     if (typeof content !== "string") throw bad(lineNumber, `"content" must be a string, got ${content === null ? "null" : Array.isArray(content) ? "an array" : typeof content}`);
     const normalized = role.trim().toLowerCase();
-    if (USER_ROLES.has(normalized)) messages.push({ role: "user", content });
-    else if (ASSISTANT_ROLES.has(normalized)) messages.push({ role: "assistant", content });
+    if (USER_ROLES.has(normalized)) messages.push({ role: "user", content, line: lineNumber });
+    else if (ASSISTANT_ROLES.has(normalized)) messages.push({ role: "assistant", content, line: lineNumber });
     else ignored++;
   }
   return { lines, messages, ignored };
+}
+
+/**
+ * The file as UTF-8, refusing bytes that are not: decoded leniently they would become U+FFFD and
+ * be stored as a changed text (or update a memory that merely looks alike).
+ */
+function decodeUtf8(file: string, bytes: Buffer): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    let line = 1;
+    let start = 0;
+    for (let end = bytes.indexOf(0x0a); ; end = bytes.indexOf(0x0a, start)) {
+      const slice = bytes.subarray(start, end === -1 ? bytes.length : end);
+      try {
+        new TextDecoder("utf-8", { fatal: true }).decode(slice);
+      } catch {
+        break;
+      }
+      if (end === -1) break;
+      start = end + 1;
+      line++;
+    }
+    throw lineError(file, line, "bytes that are not UTF-8 (save the file as UTF-8)");
+  }
 }
 
 /** Each user message with the assistant message right after it (if any); an assistant message with no user before it is not an exchange. */

@@ -10,11 +10,11 @@ import { forgottenFromWeights } from "../../store/consolidation-forget.js";
 import { writeTransaction } from "../../store/write-transaction.js";
 import { verifiedAdapterPath } from "../../memory/adapter-files.js";
 import { memoizedFileSha256 } from "../../model/file-sha256.js";
-import { measureDrift } from "../gate/drift.js";
+import { baseDriftNll, driftAgainst, driftPromptsFingerprint } from "../gate/drift.js";
 import { gateVerdict, type GateReport } from "../gate/gate-verdict.js";
 import { scoreProbe, type ProbeScore } from "../gate/probe-scoring.js";
 import { countToolCalls, TOOL_CHECK_PROMPTS } from "../gate/tool-call-check.js";
-import { crashPoint } from "../crash-points.js";
+import { crashPoint } from "../../config/crash-points.js";
 import type { RunContext } from "../run-context.js";
 import { normalizeQuestion, trainedQuestions } from "../training-examples.js";
 
@@ -25,6 +25,7 @@ import { normalizeQuestion, trainedQuestions } from "../training-examples.js";
  * one transaction; a failed candidate is rejected (its file deleted) and nothing else changes.
  */
 export async function gateStage(ctx: RunContext): Promise<GateReport> {
+  crashPoint("gate:start");
   const run = ctx.run();
   const candidate = getVersion(ctx.db, run.candidate_version_id as number) as VersionRow;
   const reference = run.from_version_id === null ? undefined : getVersion(ctx.db, run.from_version_id);
@@ -51,7 +52,6 @@ export async function gateStage(ctx: RunContext): Promise<GateReport> {
   try {
     const candidateContext = await open(candidatePath);
     const referenceContext = await open(referencePath);
-    const baseContext = referencePath ? await open(undefined) : referenceContext;
     const scored: Array<{ probe: ProbeRow; role: ProbeRole; trained: boolean; candidate: ProbeScore; reference: ProbeScore }> = [];
     const options = { maxTokens: ctx.settings.gate.answerMaxTokens, ...(ctx.signal ? { signal: ctx.signal } : {}) };
     // The reference version was itself a candidate once: its answers then are its answers now
@@ -64,7 +64,7 @@ export async function gateStage(ctx: RunContext): Promise<GateReport> {
       scored.push({ ...entry, candidate: await scoreProbe(candidateContext, entry.probe, options), reference: known.get(entry.probe.id) ?? (await scoreProbe(referenceContext, entry.probe, options)) });
     }
     ctx.progress({ stage: "gate", done: probes.length, total: probes.length + 1, message: "drift" });
-    const drift = await measureDrift(baseContext, candidateContext, ctx.signal);
+    const drift = await driftAgainst(await baseDrift(ctx, () => (referencePath ? open(undefined) : Promise.resolve(referenceContext))), candidateContext, ctx.signal);
     const checkTools = ctx.settings.gate.toolCallCheck;
     const toolCandidate = checkTools ? await countToolCalls(ctx.runtime, [{ filePath: candidatePath }], ctx.signal) : { ok: 0, total: 0, misses: [] };
     // Against the base model, not the active version: measured against the version before, a
@@ -126,6 +126,19 @@ async function baseToolCalls(ctx: RunContext): Promise<{ ok: number; total: numb
   if (known) return JSON.parse(known) as { ok: number; total: number };
   const measured = await countToolCalls(ctx.runtime, [], ctx.signal);
   return JSON.parse(claimSetting(ctx.db, name, JSON.stringify({ ok: measured.ok, total: measured.total }))) as { ok: number; total: number };
+}
+
+/**
+ * The base model's figures for the drift prompts, measured once per store, base file and CPU
+ * model, like its tool calls: the base never changes, so scoring it again at every gate (half of
+ * the drift's time) would measure the same numbers.
+ */
+async function baseDrift(ctx: RunContext, baseContext: () => Promise<LlamaContext>): Promise<number[]> {
+  const name = `gate.drift.base:${await memoizedFileSha256(ctx.runtime.modelPath)}:${os.cpus()[0]?.model ?? "unknown"}:${driftPromptsFingerprint()}`;
+  const known = readSetting(ctx.db, name);
+  if (known) return JSON.parse(known) as number[];
+  const measured = await baseDriftNll(await baseContext(), ctx.signal);
+  return JSON.parse(claimSetting(ctx.db, name, JSON.stringify(measured))) as number[];
 }
 
 /** After a forget (tainted versions exist): the memories forgotten from the weights, and how many the candidate holds. */

@@ -5,7 +5,7 @@ import { insertProbe, probesOfMemories, runMemories } from "../../store/consolid
 import { updateRun } from "../../store/consolidation-runs.js";
 import { writeTransaction } from "../../store/write-transaction.js";
 import { checkProbe } from "../probe-checks.js";
-import { crashPoint } from "../crash-points.js";
+import { crashPoint } from "../../config/crash-points.js";
 import type { RunContext } from "../run-context.js";
 import { templateProbes } from "../template-probes.js";
 

@@ -4,7 +4,7 @@ import { replayableUnits } from "../replay-units.js";
 import { contradictedMemoryIds, insertRunMemory, insertUnit } from "../../store/consolidation-content.js";
 import { updateRun } from "../../store/consolidation-runs.js";
 import { writeTransaction } from "../../store/write-transaction.js";
-import { crashPoint } from "../crash-points.js";
+import { crashPoint } from "../../config/crash-points.js";
 import type { RunContext } from "../run-context.js";
 
 /**
@@ -13,6 +13,7 @@ import type { RunContext } from "../run-context.js";
  * run killed here simply selects again.
  */
 export function selectStage(ctx: RunContext): { selected: number; units: number } {
+  crashPoint("select:start");
   const memories = listAll(ctx);
   const contradicted = contradictedMemoryIds(ctx.db, ctx.tenantId);
   // A full retrain starts from the base, so baked memories are candidates again.

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { SealError } from "../../errors.js";
-import { fileSha256, memoizedFileSha256 } from "../../model/file-sha256.js";
+import { fileSha256 } from "../../model/file-sha256.js";
 import { versionedAdapterFileName } from "../../model/adapter-spec.js";
 import { getVersion, insertManifest, insertVersion, namedAdapterFiles, nextVersionNumber } from "../../store/adapter-versions.js";
 import { selfEditsOfUnits, unitsByIds, unitsOfRun, unitMemoryIds } from "../../store/consolidation-content.js";
@@ -12,7 +12,7 @@ import { writeTransaction } from "../../store/write-transaction.js";
 import { trainAdapter } from "../../train/train-adapter.js";
 import { sweepUnnamedFiles, verifiedAdapterPath } from "../../memory/adapter-files.js";
 import { pickReplay, replayableUnits } from "../replay-units.js";
-import { crashPoint } from "../crash-points.js";
+import { crashPoint } from "../../config/crash-points.js";
 import type { RunContext } from "../run-context.js";
 import { stopStaleTrainer } from "../stale-trainer.js";
 import { anchorExamples, unitExamples, type TrainingExample } from "../training-examples.js";
@@ -27,6 +27,8 @@ import { anchorExamples, unitExamples, type TrainingExample } from "../training-
 export async function trainStage(ctx: RunContext): Promise<{ examples: number; steps: number; seconds: number }> {
   const run = ctx.run();
   stopStaleTrainer(run.trainer_pid);
+  // The trainer reads the file at the model path: it must be the one this process gated against.
+  await ctx.runtime.assertModelFileUnchanged();
   fs.mkdirSync(ctx.adapterDir, { recursive: true });
   sweepUnnamedFiles(ctx.adapterDir, namedAdapterFiles(ctx.db), ctx.adapterRoot);
 
@@ -62,6 +64,7 @@ export async function trainStage(ctx: RunContext): Promise<{ examples: number; s
   const version = nextVersionNumber(ctx.db, ctx.tenantId);
   const adapterPath = path.join(ctx.adapterDir, versionedAdapterFileName(`t${ctx.tenantId}`, version));
   writeAtomically(dataPath, examples.map((example) => JSON.stringify(example)).join("\n") + "\n");
+  crashPoint("train:data"); // the data file holds memories' text, and no row names it
   try {
     // The run's mode, not the settings': a gate that saw retention fall turns a run to "full".
     const incremental = run.mode === "incremental" && fromVersion !== undefined;
@@ -87,7 +90,10 @@ export async function trainStage(ctx: RunContext): Promise<{ examples: number; s
       {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         ...(ctx.onNativeBuild ? { onNativeBuild: ctx.onNativeBuild } : {}),
-        onSpawn: (pid) => writeTransaction(ctx.db, () => updateRun(ctx.db, ctx.runId, { trainerPid: pid }, ctx.now())),
+        onSpawn: (pid) => {
+          writeTransaction(ctx.db, () => updateRun(ctx.db, ctx.runId, { trainerPid: pid }, ctx.now()));
+          crashPoint("train:spawned"); // the trainer outlives this process: the rerun must stop it
+        },
         onProgress: (progress) => {
           if (progress.step === 2) crashPoint("train:middle");
           ctx.heartbeat();
@@ -104,7 +110,7 @@ export async function trainStage(ctx: RunContext): Promise<{ examples: number; s
       return { examples: examples.length, steps: 0, seconds: 0 };
     }
     crashPoint("train:renamed"); // the adapter file exists, no row names it yet
-    const [sha256, trainingSha256, baseModelSha256] = await Promise.all([fileSha256(adapterPath), fileSha256(dataPath), memoizedFileSha256(ctx.runtime.modelPath)]);
+    const [sha256, trainingSha256, baseModelSha256] = await Promise.all([fileSha256(adapterPath), fileSha256(dataPath), ctx.runtime.modelSha256()]);
     // A memory forgotten while the trainer ran is in these weights: they are never recorded, and
     // the stage runs again on what is left (the run loop comes back here). Checked inside the
     // transaction, which a forget's transaction cannot interleave with.
@@ -129,6 +135,7 @@ export async function trainStage(ctx: RunContext): Promise<{ examples: number; s
         ...replay.flatMap((unit) => unit.memoryIds.map((memoryId) => ({ memoryId, unitId: unit.unitId, replayed: true }))),
       ]);
       updateRun(ctx.db, ctx.runId, { stage: "gate", candidateVersionId: versionId, trainerPid: null }, ctx.now());
+      crashPoint("train:commit"); // inside the transaction: the version row is not kept
       return true;
     });
     if (!recorded) fs.rmSync(adapterPath, { force: true });

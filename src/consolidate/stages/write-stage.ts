@@ -3,7 +3,7 @@ import { insertSelfEdit, markUnitWritten, unitsOfRun, type UnitRow } from "../..
 import { updateRun } from "../../store/consolidation-runs.js";
 import { writeTransaction } from "../../store/write-transaction.js";
 import type { SelfEditItem, UnitText } from "../plugin-types.js";
-import { crashPoint } from "../crash-points.js";
+import { crashPoint } from "../../config/crash-points.js";
 import type { RunContext } from "../run-context.js";
 import { filterSelfEdits } from "../self-edit-filters.js";
 
@@ -31,6 +31,7 @@ export async function writeStage(ctx: RunContext): Promise<{ kept: number; dropp
     dropped += rows.filter((row) => !row.kept).length;
   }
   ctx.progress({ stage: "write", done: units.length, total: units.length });
+  crashPoint("write:end");
   writeTransaction(ctx.db, () => updateRun(ctx.db, ctx.runId, { stage: "train" }, ctx.now()));
   return { kept, dropped };
 }

@@ -56,7 +56,12 @@ export function openAIWriter(options: OpenAIWriterOptions): SelfEditWriter {
     }
   };
 
-  return { id: `openai:${parsed.model}`, write };
+  // One token of a trivial reply: the endpoint, the model name, the key and the reply's shape, at the cost of one request.
+  const check = async (signal?: AbortSignal): Promise<void> => {
+    await write({ user: "Reply with the word OK." }, { temperature: 0, seed: 0, maxTokens: 1, ...(signal ? { signal } : {}) });
+  };
+
+  return { id: `openai:${parsed.model}`, write, check };
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
