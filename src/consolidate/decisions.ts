@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { crashPoint } from "../config/crash-points.js";
 import { SealError } from "../errors.js";
-import { activeVersion, getVersion, listVersions, manifestOf, setVersionState, type VersionRow } from "../store/adapter-versions.js";
+import { activeVersion, getVersion, listVersions, manifestOf, newestServableBefore, setVersionState, type VersionRow } from "../store/adapter-versions.js";
 import { appendAudit } from "../store/audit-log.js";
 import { clearQueuedRetrain } from "../store/consolidation-forget.js";
 import { getRun, updateRun } from "../store/consolidation-runs.js";
@@ -71,7 +71,7 @@ export function rollbackVersion(db: Database.Database, tenantId: number, options
         throw new SealError("VERSION_NOT_FOUND", `Version ${options.to} cannot be made active${target ? ` (it is ${target.state})` : " (no such version)"}`, { hint: "`seal adapters --tenant T` lists the versions and their states.", context: { to: options.to, state: target?.state } });
       }
     } else {
-      target = versions.find((version) => version.state === "retired" && version.file !== null && (!current || version.version < current.version));
+      target = newestServableBefore(db, tenantId, current?.version);
       if (!target) {
         if (!current) throw new SealError("VERSION_NOT_FOUND", "There is no active version to roll back from", { hint: "`seal adapters --tenant T` lists the versions." });
         throw new SealError("VERSION_NOT_FOUND", `There is no earlier version than v${current.version} to roll back to`, { hint: "Roll back to the base model with `--to 0`." });

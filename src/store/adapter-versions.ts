@@ -49,6 +49,15 @@ export function listVersions(db: Database.Database, tenantId: number): VersionRo
   return db.prepare(`SELECT ${COLUMNS} FROM adapter_versions WHERE tenant_id = ? ORDER BY version DESC`).all(tenantId) as VersionRow[];
 }
 
+/**
+ * The newest version below version number `below` (any, when undefined) that may be served again:
+ * retired (it was active once, and is neither rejected nor tainted) and still with its file. What
+ * a rollback returns to by default, and what a forget falls back to.
+ */
+export function newestServableBefore(db: Database.Database, tenantId: number, below?: number): VersionRow | undefined {
+  return listVersions(db, tenantId).find((version) => version.state === "retired" && version.file !== null && (below === undefined || version.version < below));
+}
+
 /** Every file any row names, across tenants (what a sweep of the adapter folder must keep). */
 export function namedAdapterFiles(db: Database.Database): Set<string> {
   return new Set(db.prepare("SELECT file FROM adapter_versions WHERE file IS NOT NULL").pluck().all() as string[]);

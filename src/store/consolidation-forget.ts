@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { appendAudit } from "./audit-log.js";
-import { activeVersion, listVersions, setVersionState, type VersionRow } from "./adapter-versions.js";
+import { activeVersion, listVersions, newestServableBefore, setVersionState, type VersionRow } from "./adapter-versions.js";
 
 export interface WeightsForgetResult {
   /** Version numbers tainted by this memory (trained on it, or continued from a version that was). */
@@ -33,7 +33,7 @@ export function forgetInConsolidation(db: Database.Database, tenantId: number, m
     setVersionState(db, version.id, "tainted", now);
   }
   if (active && taintedIds.has(active.id)) {
-    const to = versions.find((version) => version.state === "retired" && version.file !== null && !taintedIds.has(version.id) && version.version < active.version);
+    const to = newestServableBefore(db, tenantId, active.version); // the tainted ones are marked so above
     if (to) setVersionState(db, to.id, "active", now);
     fallback = { from: active.version, to: to?.version ?? 0 };
   }
