@@ -8,6 +8,8 @@ export type SealErrorCode =
   | "MODEL_NOT_FOUND"
   /** A file that should be a GGUF model is not one, or is truncated. */
   | "MODEL_CORRUPT"
+  /** A valid model whose architecture the trainer cannot train (yet); `context.architecture` names it. */
+  | "MODEL_UNSUPPORTED"
   /** A downloaded or cached model's sha256 is not the pinned one. */
   | "MODEL_CHECKSUM_MISMATCH"
   /** Every route to the default model failed; `context.attempts` lists them. */

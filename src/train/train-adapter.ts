@@ -3,12 +3,13 @@ import path from "node:path";
 import { parseOptions } from "../config/parse-options.js";
 import { SealError, type SealErrorCode } from "../errors.js";
 import { fileSha256, memoizedFileSha256 } from "../model/file-sha256.js";
-import { inspectGguf } from "../model/gguf-inspect.js";
+import { inspectGguf, type GgufSummary } from "../model/gguf-inspect.js";
 import { ensureModel } from "../model/pull/ensure-model.js";
 import { defaultThreadCount } from "../model/threads.js";
 import { runCommand } from "../system/run-command.js";
 import { ensureNativeBinary, type EnsureNativeOptions } from "./ensure-native.js";
 import { inspectGivenModel } from "./model-file.js";
+import { assertTrainableArchitecture } from "./trainable-architectures.js";
 import { checkOutputPath } from "./output-path.js";
 import { lowerPriority } from "./process-priority.js";
 import { assertUtf8Lines } from "./train-data-utf8.js";
@@ -50,13 +51,15 @@ export async function trainAdapter(options: TrainAdapterOptions, control: TrainC
   await checkOutputPath(outPath, { overwrite: parsed.overwrite });
   await assertUtf8Lines(dataPath);
   let basePath: string;
+  let base: GgufSummary;
   if (parsed.baseModelPath) {
     basePath = path.resolve(parsed.baseModelPath);
-    await inspectGivenModel(basePath, "--base (baseModelPath)");
+    base = await inspectGivenModel(basePath, "--base (baseModelPath)");
   } else {
     basePath = path.resolve((await ensureModel({}, control.signal ? { signal: control.signal } : {})).path);
-    await inspectGguf(basePath, "model");
+    base = await inspectGguf(basePath, "model");
   }
+  assertTrainableArchitecture(base.architecture, basePath);
   if (parsed.initFrom) await inspectGguf(parsed.initFrom, "adapter");
   const trainer = await ensureNativeBinary("seal-train", control);
 
