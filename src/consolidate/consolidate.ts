@@ -82,8 +82,8 @@ export async function consolidate(store: MemoryStore, runtime: SealRuntime, name
   await runtime.assertModelFileUnchanged();
   const unfinished = runningRun(store.db, tenantId);
   const writerSpec = unfinished ? parseOptions(consolidationSettingsSchema, JSON.parse(unfinished.settings_json), "stored run settings").writer : requested.writer;
-  const ownWriter: SelfEditWriter | undefined = options.writer ? undefined : createWriter(writerSpec, runtime);
-  const writer = options.writer ?? (ownWriter as SelfEditWriter);
+  const writer = options.writer ?? createWriter(writerSpec, runtime);
+  const ownWriter = options.writer ? undefined : writer; // disposed here; a writer passed in is the caller's
   let lease: TenantLease | undefined;
   try {
     if (options.dryRun !== true) await writer.check?.(options.signal);

@@ -48,8 +48,7 @@ function checkAfterKill(dir: string, expected: StoreState, point: string): void 
   const db = new Database(storeOf(dir), { readonly: true });
   try {
     expect(db.pragma("integrity_check", { simple: true }), point).toBe("ok");
-    const memories = Object.fromEntries((db.prepare("SELECT id, text FROM memories WHERE status = 'active' ORDER BY id").all() as Array<{ id: number; text: string }>).map((row) => [row.id, row.text]));
-    expect(memories, `${point}: memories`).toEqual(expected.memories);
+    expect(activeMemories(dir), `${point}: memories`).toEqual(expected.memories);
     const active = db.prepare("SELECT version, file, sha256 FROM adapter_versions WHERE state = 'active'").get() as { version: number; file: string | null; sha256: string } | undefined;
     expect(active?.version ?? 0, `${point}: active version`).toBe(expected.active);
     if (active) {

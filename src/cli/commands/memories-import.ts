@@ -114,15 +114,16 @@ function readChatLog(file: string): { lines: number; messages: ChatMessage[]; ig
  * be stored as a changed text (or update a memory that merely looks alike).
  */
 function decodeUtf8(file: string, bytes: Buffer): string {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return decoder.decode(bytes);
   } catch {
     let line = 1;
     let start = 0;
     for (let end = bytes.indexOf(0x0a); ; end = bytes.indexOf(0x0a, start)) {
       const slice = bytes.subarray(start, end === -1 ? bytes.length : end);
       try {
-        new TextDecoder("utf-8", { fatal: true }).decode(slice);
+        decoder.decode(slice);
       } catch {
         break;
       }

@@ -9,7 +9,6 @@ import { claimSetting, readSetting } from "../../store/store-settings.js";
 import { forgottenFromWeights } from "../../store/consolidation-forget.js";
 import { writeTransaction } from "../../store/write-transaction.js";
 import { verifiedAdapterPath } from "../../memory/adapter-files.js";
-import { memoizedFileSha256 } from "../../model/file-sha256.js";
 import { baseDriftNll, driftAgainst, driftPromptsFingerprint } from "../gate/drift.js";
 import { gateVerdict, type GateReport } from "../gate/gate-verdict.js";
 import { scoreProbe, type ProbeScore } from "../gate/probe-scoring.js";
@@ -120,12 +119,11 @@ export async function gateStage(ctx: RunContext): Promise<GateReport> {
  * can differ between CPU kinds) and kept in store_settings: it is the reference of every tenant's
  * first run, and the base never changes. Not tenant data, so it is shared.
  */
-async function baseToolCalls(ctx: RunContext): Promise<{ ok: number; total: number }> {
-  const name = `gate.tool-calls.base:${await memoizedFileSha256(ctx.runtime.modelPath)}:${os.cpus()[0]?.model ?? "unknown"}:${TOOL_CHECK_PROMPTS.length}`;
-  const known = readSetting(ctx.db, name);
-  if (known) return JSON.parse(known) as { ok: number; total: number };
-  const measured = await countToolCalls(ctx.runtime, [], ctx.signal);
-  return JSON.parse(claimSetting(ctx.db, name, JSON.stringify({ ok: measured.ok, total: measured.total }))) as { ok: number; total: number };
+function baseToolCalls(ctx: RunContext): Promise<{ ok: number; total: number }> {
+  return measuredOnceForBase(ctx, `gate.tool-calls.base`, String(TOOL_CHECK_PROMPTS.length), async () => {
+    const measured = await countToolCalls(ctx.runtime, [], ctx.signal);
+    return { ok: measured.ok, total: measured.total };
+  });
 }
 
 /**
@@ -133,12 +131,20 @@ async function baseToolCalls(ctx: RunContext): Promise<{ ok: number; total: numb
  * model, like its tool calls: the base never changes, so scoring it again at every gate (half of
  * the drift's time) would measure the same numbers.
  */
-async function baseDrift(ctx: RunContext, baseContext: () => Promise<LlamaContext>): Promise<number[]> {
-  const name = `gate.drift.base:${await memoizedFileSha256(ctx.runtime.modelPath)}:${os.cpus()[0]?.model ?? "unknown"}:${driftPromptsFingerprint()}`;
+function baseDrift(ctx: RunContext, baseContext: () => Promise<LlamaContext>): Promise<number[]> {
+  return measuredOnceForBase(ctx, "gate.drift.base", driftPromptsFingerprint(), async () => baseDriftNll(await baseContext(), ctx.signal));
+}
+
+/**
+ * A figure of the base model, kept in store_settings under the base file's sha256, the CPU model
+ * (greedy text can differ between CPU kinds) and `variant` (what was measured), so that it is
+ * measured once per store: the first writer's figure is the one every gate uses.
+ */
+async function measuredOnceForBase<T>(ctx: RunContext, kind: string, variant: string, measure: () => Promise<T>): Promise<T> {
+  const name = `${kind}:${await ctx.runtime.modelSha256()}:${os.cpus()[0]?.model ?? "unknown"}:${variant}`;
   const known = readSetting(ctx.db, name);
-  if (known) return JSON.parse(known) as number[];
-  const measured = await baseDriftNll(await baseContext(), ctx.signal);
-  return JSON.parse(claimSetting(ctx.db, name, JSON.stringify(measured))) as number[];
+  if (known) return JSON.parse(known) as T;
+  return JSON.parse(claimSetting(ctx.db, name, JSON.stringify(await measure()))) as T;
 }
 
 /** After a forget (tainted versions exist): the memories forgotten from the weights, and how many the candidate holds. */
