@@ -9,6 +9,13 @@
 // concatenated into one stream or cut at random places. Nothing is appended (no EOS): put the
 // chat template's end token in the completion if the model should learn to stop.
 //
+// Packing (--pack-tokens N): several examples share one forward/backward pass of at most N tokens,
+// each attending only to itself with its own positions (patch 0008), and the step's loss is the
+// mean of their losses: the same training as those examples one at a time with gradient
+// accumulation over them, up to floating-point summation order. Small examples leave the matrix
+// products tiny and the ~4,500 graph nodes per pass (each with a thread barrier) dominate; a pack
+// makes one pass do the work of many.
+//
 // Output: one JSON object per line on stdout ({"type":"start"|"step"|"warning"|"done"|"error"});
 // human-readable logs on stderr. The adapter is written to a temporary name and renamed at the
 // end; on any error, SIGTERM or SIGINT nothing is left behind.
@@ -40,6 +47,7 @@
 using json = nlohmann::ordered_json;
 
 static std::atomic<bool> g_interrupted{false};
+static constexpr int MAX_PACKED_EXAMPLES = 256; // LLAMA_MAX_SEQ: sequences one context can tell apart
 static void on_signal(int) { g_interrupted = true; }
 
 // Invalid UTF-8 in a message (a parse error quotes the bytes it read) is replaced, not thrown:
@@ -61,8 +69,10 @@ static void log_quiet(ggml_log_level level, const char * text, void *) {
 
 struct options {
     std::string base, data, out, init_from, targets = "attn_q,attn_k,attn_v,attn_output,ffn_gate,ffn_up,ffn_down";
-    std::string schedule = "constant", on_overlong = "truncate", weight_copy = "auto";
+    std::string schedule = "constant", on_overlong = "truncate", weight_copy = "auto", optimizer = "adamw";
     int rank = 16, epochs = 1, batch = 1, seq_len = 256, warmup = 0, threads = 0;
+    int pack_tokens = 0;          // 0: one example per pass
+    bool example_losses = false;  // each example's loss in the step lines (a check; costs a pass over the logits)
     float alpha = 32.0f, lr = 1e-4f, lr_min = 0.0f, wd = 0.0f;
     unsigned seed = 42;
     std::vector<std::pair<std::string, std::string>> metadata;
@@ -74,6 +84,7 @@ static void usage(const char * argv0) {
         "  [--init-from <adapter.gguf>] [--rank 16] [--alpha 32] [--targets attn_q,...,ffn_down]\n"
         "  [--lr 1e-4] [--lr-min 0] [--wd 0] [--warmup 0] [--schedule constant|cosine]\n"
         "  [--epochs 1] [--batch 1] [--seq-len 256] [--on-overlong truncate|error]\n"
+        "  [--pack-tokens 0] [--optimizer adamw|sgd] [--example-losses]\n"
         "  [--seed 42] [--threads N] [--weight-copy auto|on|off] [--meta key=value]...\n", argv0);
 }
 
@@ -104,6 +115,9 @@ static options parse_args(int argc, char ** argv) {
         else if (arg == "--seed") o.seed = (unsigned) std::strtoul(next().c_str(), nullptr, 10);
         else if (arg == "--threads") o.threads = std::atoi(next().c_str());
         else if (arg == "--weight-copy") o.weight_copy = next();
+        else if (arg == "--pack-tokens") o.pack_tokens = std::atoi(next().c_str());
+        else if (arg == "--optimizer") o.optimizer = next();
+        else if (arg == "--example-losses") o.example_losses = true;
         else if (arg == "--meta") {
             const std::string kv = next();
             const size_t eq = kv.find('=');
@@ -112,7 +126,8 @@ static options parse_args(int argc, char ** argv) {
         } else { usage(argv[0]); exit(2); }
     }
     if (o.base.empty() || o.data.empty() || o.out.empty() || o.rank <= 0 || o.epochs <= 0 || o.batch <= 0 ||
-        o.seq_len < 2 || !(o.lr > 0) || (o.schedule != "constant" && o.schedule != "cosine") ||
+        o.seq_len < 2 || !(o.lr > 0) || o.pack_tokens < 0 ||
+        (o.optimizer != "adamw" && o.optimizer != "sgd") || (o.schedule != "constant" && o.schedule != "cosine") ||
         (o.on_overlong != "truncate" && o.on_overlong != "error") ||
         (o.weight_copy != "auto" && o.weight_copy != "on" && o.weight_copy != "off")) {
         usage(argv[0]);
@@ -209,7 +224,42 @@ static ggml_opt_optimizer_params lr_at_step(void * userdata) {
     ggml_opt_optimizer_params p = ggml_opt_get_default_optimizer_params(nullptr);
     p.adamw.alpha = lr;
     p.adamw.wd = o.wd;
+    p.sgd.alpha = lr;
+    p.sgd.wd = o.wd;
     return p;
+}
+
+// One forward/backward pass: the examples it packs (one, without --pack-tokens), in order.
+struct pass {
+    int epoch = 0;
+    std::vector<size_t> examples;
+};
+
+// Each epoch shuffles the examples (Fisher-Yates with the raw generator, so the order is the same
+// on every platform), then fills passes in that order: an example that would overflow
+// --pack-tokens (or the context's sequence limit) starts the next pass. Without packing, every
+// example is its own pass, as before packing existed.
+static std::vector<pass> plan_passes(const std::vector<example> & examples, const options & o) {
+    std::mt19937 rng(o.seed);
+    std::vector<size_t> order(examples.size());
+    std::vector<pass> passes;
+    for (int epoch = 0; epoch < o.epochs; epoch++) {
+        for (size_t i = 0; i < order.size(); i++) order[i] = i;
+        for (size_t i = order.size(); i > 1; i--) std::swap(order[i - 1], order[rng() % i]);
+        int64_t pass_tokens = 0;
+        for (size_t index : order) {
+            const int64_t n = (int64_t) examples[index].tokens.size();
+            const bool fits = o.pack_tokens > 0 && !passes.empty() && passes.back().epoch == epoch &&
+                              pass_tokens + n <= o.pack_tokens && passes.back().examples.size() < (size_t) MAX_PACKED_EXAMPLES;
+            if (!fits) {
+                passes.push_back({ epoch, {} });
+                pass_tokens = 0;
+            }
+            passes.back().examples.push_back(index);
+            pass_tokens += n;
+        }
+    }
+    return passes;
 }
 
 static bool not_trainable(const ggml_tensor *, void *) { return false; } // the base stays frozen
@@ -255,12 +305,16 @@ static int train(const options & o) {
 
     // Context: one sequence per ubatch (training attends within the ubatch), an F32 KV cache and
     // no flash attention (no backward pass for either alternative).
-    const uint32_t n_ctx = (uint32_t) ((o.seq_len + 255) / 256 * 256);
+    const int pass_tokens = std::max(o.seq_len, o.pack_tokens);
+    const uint32_t n_ctx = (uint32_t) ((pass_tokens + 255) / 256 * 256);
     llama_context_params cparams = llama_context_default_params();
     cparams.n_ctx = n_ctx;
     cparams.n_batch = n_ctx;
     cparams.n_ubatch = n_ctx;
-    cparams.n_seq_max = 1;
+    // Packed examples are sequences of one unified KV stream, so that their cells lie in batch
+    // order (patch 0003 attends to the current K/V with the mask's first columns).
+    cparams.n_seq_max = o.pack_tokens > 0 ? MAX_PACKED_EXAMPLES : 1;
+    cparams.kv_unified = o.pack_tokens > 0;
     cparams.type_k = GGML_TYPE_F32;
     cparams.type_v = GGML_TYPE_F32;
     cparams.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
@@ -312,70 +366,88 @@ static int train(const options & o) {
     int64_t n_trainable = 0;
     for (const ggml_tensor * t : trainable) n_trainable += ggml_nelements(t);
 
+    // Every epoch's order and passes are fixed before the first step, so the step count (and the
+    // cosine schedule) is exact.
+    const std::vector<pass> passes = plan_passes(examples, o);
     lr_schedule schedule;
     schedule.o = &o;
-    const int64_t total_sequences = (int64_t) examples.size() * o.epochs;
-    schedule.total_steps = (total_sequences + o.batch - 1) / o.batch;
+    schedule.total_steps = ((int64_t) passes.size() + o.batch - 1) / o.batch;
     llama_opt_params lopt{};
     lopt.n_ctx_train = 0;
     lopt.param_filter = not_trainable;
     lopt.param_filter_ud = nullptr;
     lopt.get_opt_pars = lr_at_step;
     lopt.get_opt_pars_ud = &schedule;
-    lopt.optimizer_type = GGML_OPT_OPTIMIZER_TYPE_ADAMW;
+    lopt.optimizer_type = o.optimizer == "sgd" ? GGML_OPT_OPTIMIZER_TYPE_SGD : GGML_OPT_OPTIMIZER_TYPE_ADAMW;
     lopt.opt_period = o.batch;
     llama_opt_init(ctx, model, lopt);
 
     int64_t total_tokens = 0;
     for (const auto & ex : examples) total_tokens += (int64_t) ex.tokens.size();
     emit({ { "type", "start" }, { "examples", examples.size() }, { "tokens", total_tokens }, { "epochs", o.epochs },
-           { "steps", schedule.total_steps }, { "trainable_parameters", n_trainable }, { "rank", o.rank }, { "alpha", alpha } });
+           { "steps", schedule.total_steps }, { "passes", passes.size() }, { "pack_tokens", o.pack_tokens },
+           { "trainable_parameters", n_trainable }, { "rank", o.rank }, { "alpha", alpha } });
 
-    std::mt19937 rng(o.seed);
-    std::vector<size_t> order(examples.size());
     const auto t_start = std::chrono::steady_clock::now();
-    int64_t sequences_done = 0, tokens_done = 0;
+    int64_t tokens_done = 0;
     double step_loss_sum = 0.0;
-    int step_sequences = 0;
+    int step_passes = 0, step_examples = 0;
+    json step_example_losses = json::array();
     double last_loss = NAN, first_loss = NAN;
+    std::vector<llama_token> pass_tokens_buf, pass_labels;
+    std::vector<int32_t> pass_lengths;
+    std::vector<float> pass_losses;
 
-    for (int epoch = 0; epoch < o.epochs; epoch++) {
-        for (size_t i = 0; i < order.size(); i++) order[i] = i;
-        // Fisher-Yates with the raw generator, so the order is the same on every platform.
-        for (size_t i = order.size(); i > 1; i--) std::swap(order[i - 1], order[rng() % i]);
-
-        for (size_t k = 0; k < order.size(); k++) {
-            if (g_interrupted) fail("INTERRUPTED", "stopped by a signal; no adapter written", 130);
-            const example & ex = examples[order[k]];
-            ggml_opt_result_t result = ggml_opt_result_init();
-            const int32_t n = llama_opt_sequence(ctx, ex.tokens.data(), ex.labels.data(), (int32_t) ex.tokens.size(), true, result);
-            double loss = NAN, unc = NAN;
-            ggml_opt_result_loss(result, &loss, &unc);
-            ggml_opt_result_free(result);
-            if (n < 0) fail("TRAIN_FAILED", "llama_opt_sequence failed with " + std::to_string(n));
-            if (!std::isfinite(loss)) {
-                fail("LOSS_NOT_FINITE", "the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
-                     " at step " + std::to_string(schedule.step + 1) + " (learning rate too high?); no adapter written");
-            }
-            sequences_done++;
-            tokens_done += (int64_t) ex.tokens.size();
-            step_loss_sum += loss;
-            step_sequences++;
-            const bool step_done = step_sequences == o.batch || sequences_done == total_sequences;
-            if (!step_done) continue;
-
-            const float lr_used = schedule.current;
-            schedule.step++;
-            last_loss = step_loss_sum / step_sequences;
-            if (std::isnan(first_loss)) first_loss = last_loss;
-            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-            const double tokens_per_s = tokens_done / std::max(seconds, 1e-9);
-            const double eta = seconds / sequences_done * (total_sequences - sequences_done);
-            emit({ { "type", "step" }, { "step", schedule.step }, { "steps", schedule.total_steps }, { "epoch", epoch + 1 },
-                   { "loss", last_loss }, { "lr", lr_used }, { "tokens_per_s", tokens_per_s }, { "eta_s", eta } });
-            step_loss_sum = 0.0;
-            step_sequences = 0;
+    for (size_t p = 0; p < passes.size(); p++) {
+        if (g_interrupted) fail("INTERRUPTED", "stopped by a signal; no adapter written", 130);
+        pass_tokens_buf.clear();
+        pass_labels.clear();
+        pass_lengths.clear();
+        for (size_t index : passes[p].examples) {
+            const example & ex = examples[index];
+            pass_tokens_buf.insert(pass_tokens_buf.end(), ex.tokens.begin(), ex.tokens.end());
+            pass_labels.insert(pass_labels.end(), ex.labels.begin(), ex.labels.end());
+            pass_lengths.push_back((int32_t) ex.tokens.size());
         }
+        pass_losses.assign(pass_lengths.size(), NAN);
+        ggml_opt_result_t result = ggml_opt_result_init();
+        const int32_t n = llama_opt_sequences(ctx, pass_tokens_buf.data(), pass_labels.data(), pass_lengths.data(), (int32_t) pass_lengths.size(),
+                                              true, result, o.example_losses ? pass_losses.data() : nullptr);
+        double loss = NAN, unc = NAN;
+        ggml_opt_result_loss(result, &loss, &unc);
+        ggml_opt_result_free(result);
+        if (n < 0) fail("TRAIN_FAILED", "llama_opt_sequences failed with " + std::to_string(n));
+        if (!std::isfinite(loss)) {
+            fail("LOSS_NOT_FINITE", "the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
+                 " at step " + std::to_string(schedule.step + 1) + " (learning rate too high?); no adapter written");
+        }
+        tokens_done += (int64_t) pass_tokens_buf.size();
+        step_loss_sum += loss;
+        step_passes++;
+        step_examples += (int) pass_lengths.size();
+        if (o.example_losses) {
+            for (size_t i = 0; i < pass_lengths.size(); i++) {
+                step_example_losses.push_back({ { "example", passes[p].examples[i] }, { "loss", pass_losses[i] } });
+            }
+        }
+        const bool step_done = step_passes == o.batch || p + 1 == passes.size();
+        if (!step_done) continue;
+
+        const float lr_used = schedule.current;
+        schedule.step++;
+        last_loss = step_loss_sum / step_passes;
+        if (std::isnan(first_loss)) first_loss = last_loss;
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+        const double tokens_per_s = tokens_done / std::max(seconds, 1e-9);
+        const double eta = seconds / (double) (p + 1) * (double) (passes.size() - p - 1);
+        json line = { { "type", "step" }, { "step", schedule.step }, { "steps", schedule.total_steps }, { "epoch", passes[p].epoch + 1 },
+                      { "examples", step_examples }, { "loss", last_loss }, { "lr", lr_used }, { "tokens_per_s", tokens_per_s }, { "eta_s", eta } };
+        if (o.example_losses) line["example_losses"] = step_example_losses;
+        emit(line);
+        step_loss_sum = 0.0;
+        step_passes = 0;
+        step_examples = 0;
+        step_example_losses = json::array();
     }
     if (g_interrupted) fail("INTERRUPTED", "stopped by a signal; no adapter written", 130);
 
@@ -385,6 +457,8 @@ static int train(const options & o) {
     metadata.emplace_back("seal.train.lr", std::to_string(o.lr));
     metadata.emplace_back("seal.train.epochs", std::to_string(o.epochs));
     metadata.emplace_back("seal.train.batch", std::to_string(o.batch));
+    metadata.emplace_back("seal.train.pack_tokens", std::to_string(o.pack_tokens));
+    metadata.emplace_back("seal.train.optimizer", o.optimizer);
     metadata.emplace_back("seal.train.seq_len", std::to_string(o.seq_len));
     metadata.emplace_back("seal.train.seed", std::to_string(o.seed));
     metadata.emplace_back("seal.train.schedule", o.schedule);

@@ -89,6 +89,8 @@ export async function trainAdapter(options: TrainAdapterOptions, control: TrainC
     "--seed", String(parsed.seed),
     "--threads", String(parsed.threads ?? defaultThreadCount()),
     "--weight-copy", parsed.weightCopy,
+    // Only when asked: a trainer built before packing (patch 0008) refuses the flag.
+    ...(parsed.packTokens > 0 ? ["--pack-tokens", String(parsed.packTokens)] : []),
     ...Object.entries(metadata).flatMap(([key, value]) => ["--meta", `${key}=${value}`]),
   ];
 

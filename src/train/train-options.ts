@@ -36,6 +36,13 @@ export const trainAdapterOptionsSchema = z
     epochs: z.number().int().positive().default(1),
     /** Sequences per optimizer step (gradient accumulation). Defaults to `1`. */
     batchSize: z.number().int().positive().default(1),
+    /**
+     * Pack several examples into one forward/backward pass of at most this many tokens, each
+     * attending only to itself (llama.cpp patches 0007-0008). A pass is one micro-batch: its loss
+     * is the mean of its examples' losses, the same training as those examples one at a time with
+     * gradient accumulation over them. `0` (the default): one example per pass.
+     */
+    packTokens: z.number().int().nonnegative().max(16384).default(0),
     /** Longest sequence in tokens. Defaults to `256`. */
     sequenceLength: z.number().int().min(2).max(8192).default(256),
     /** What to do with a longer example: keep its first `sequenceLength` tokens (with a warning), or refuse. Defaults to `"truncate"`. */

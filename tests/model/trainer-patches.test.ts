@@ -48,6 +48,24 @@ describe("llama.cpp patches", () => {
     expect(accumulated.finalLoss).toBe(single.finalLoss);
   });
 
+  it("0007-0008: a packed pass of several examples trains like the same examples accumulated one at a time", async () => {
+    // Lines of different lengths: a mean over all rows (no per-example weights) would differ.
+    const lines = ["Zorbania's capital is Quillhaven.", ...ZORBANIA_FACT, "The river Mirrow runs through Quillhaven, the capital of Zorbania, and past its old glassworks."].map((text) => ({ text }));
+    const data = await writeJsonl(workDir, "pack.jsonl", lines);
+    const common = { baseModelPath: modelPath, dataPath: data, learningRate: 1e-3, epochs: 3, targets: ["attn_q", "attn_v", "ffn_down"] as ["attn_q", "attn_v", "ffn_down"] };
+    const accumulated = await trainAdapter({ ...common, outPath: path.join(workDir, "one-at-a-time.gguf"), batchSize: lines.length });
+    const packed = await trainAdapter({ ...common, outPath: path.join(workDir, "packed.gguf"), packTokens: 1024 });
+    expect(packed.steps).toBe(3);
+    expect(accumulated.steps).toBe(3);
+    // Same examples per step, so the same objective; kernels chosen by row count sum in another order.
+    expect(Math.abs(packed.firstLoss - accumulated.firstLoss) / accumulated.firstLoss).toBeLessThan(5e-3);
+    expect(Math.abs(packed.finalLoss - accumulated.finalLoss) / accumulated.finalLoss).toBeLessThan(0.03);
+    expect(packed.finalLoss).toBeLessThan(packed.firstLoss * 0.9);
+    const a = byName(await readGgufTensors(packed.path));
+    const b = byName(await readGgufTensors(accumulated.path));
+    for (const [name, tensor] of a) expect(Math.abs(tensor.l2 - (b.get(name)?.l2 ?? 0)) / tensor.l2, name).toBeLessThan(0.03);
+  });
+
   it("0006: a BF16 base trains (BF16 OUT_PROD, through the weight copy) and agrees with node-llama-cpp's scoring", async () => {
     // Unpatched, the scheduler finds no CPU kernel for OUT_PROD on BF16 weights and aborts.
     const bf16Path = await dequantizeModel(modelPath, path.join(workDir, "model-bf16.gguf"), { type: "bf16" });

@@ -13,6 +13,7 @@ const NUMBER_FLAGS = {
   alpha: "alpha",
   lr: "learningRate",
   batch: "batchSize",
+  "pack-tokens": "packTokens",
   "seq-len": "sequenceLength",
   warmup: "warmupSteps",
   seed: "seed",
@@ -29,7 +30,7 @@ export const trainCommand = {
   name: "train",
   summary: "Train a LoRA adapter on JSON Lines data with the native trainer",
   usage:
-    "seal train <data.jsonl> --out <adapter.gguf> [--base <model.gguf>] [--init-from <adapter.gguf>] [--epochs N] [--rank R] [--alpha A] [--lr X] [--batch N] [--seq-len N] [--schedule constant|cosine] [--warmup N] [--seed N] [--weight-copy auto|on|off] [--priority low|normal] [--force] [--json]",
+    "seal train <data.jsonl> --out <adapter.gguf> [--base <model.gguf>] [--init-from <adapter.gguf>] [--epochs N] [--rank R] [--alpha A] [--lr X] [--batch N] [--pack-tokens N] [--seq-len N] [--schedule constant|cosine] [--warmup N] [--seed N] [--weight-copy auto|on|off] [--priority low|normal] [--force] [--json]",
   options: {
     out: { type: "string" },
     base: { type: "string" },
@@ -39,6 +40,7 @@ export const trainCommand = {
     alpha: { type: "string" },
     lr: { type: "string" },
     batch: { type: "string" },
+    "pack-tokens": { type: "string" },
     "seq-len": { type: "string" },
     schedule: { type: "string" },
     warmup: { type: "string" },
