@@ -12,9 +12,9 @@
 // Packing (--pack-tokens N): several examples share one forward/backward pass of at most N tokens,
 // each attending only to itself with its own positions (patch 0008), and the step's loss is the
 // mean of their losses: the same training as those examples one at a time with gradient
-// accumulation over them, up to floating-point summation order. Small examples leave the matrix
-// products tiny and the ~4,500 graph nodes per pass (each with a thread barrier) dominate; a pack
-// makes one pass do the work of many.
+// accumulation over them, up to floating-point summation order. It exists to spread the per-pass
+// cost (~4,500 graph nodes, each with a thread barrier) over many short examples; on a 2-core AVX2
+// EPYC that cost was not what dominated (the matrix products were), and packing was no faster.
 //
 // Output: one JSON object per line on stdout ({"type":"start"|"step"|"warning"|"done"|"error"});
 // human-readable logs on stderr. The adapter is written to a temporary name and renamed at the
@@ -25,6 +25,7 @@
 
 #include "llama.h"
 #include "llama-adapter.h" // internal: the adapter's A/B tensors, to mark them trainable
+#include "llama-cparams.h" // internal: LLAMA_MAX_SEQ, the most sequences one pass can pack
 #include "ggml-opt.h"
 #include "ggml-cpu.h"
 #include <nlohmann/json.hpp>
@@ -47,7 +48,6 @@
 using json = nlohmann::ordered_json;
 
 static std::atomic<bool> g_interrupted{false};
-static constexpr int MAX_PACKED_EXAMPLES = 256; // LLAMA_MAX_SEQ: sequences one context can tell apart
 static void on_signal(int) { g_interrupted = true; }
 
 // Invalid UTF-8 in a message (a parse error quotes the bytes it read) is replaced, not thrown:
@@ -250,7 +250,7 @@ static std::vector<pass> plan_passes(const std::vector<example> & examples, cons
         for (size_t index : order) {
             const int64_t n = (int64_t) examples[index].tokens.size();
             const bool fits = o.pack_tokens > 0 && !passes.empty() && passes.back().epoch == epoch &&
-                              pass_tokens + n <= o.pack_tokens && passes.back().examples.size() < (size_t) MAX_PACKED_EXAMPLES;
+                              pass_tokens + n <= o.pack_tokens && passes.back().examples.size() < (size_t) LLAMA_MAX_SEQ;
             if (!fits) {
                 passes.push_back({ epoch, {} });
                 pass_tokens = 0;
@@ -303,8 +303,8 @@ static int train(const options & o) {
 
     std::vector<example> examples = read_dataset(o, vocab);
 
-    // Context: one sequence per ubatch (training attends within the ubatch), an F32 KV cache and
-    // no flash attention (no backward pass for either alternative).
+    // Context: one pass per ubatch (training attends within the ubatch), an F32 KV cache and no
+    // flash attention (no backward pass for either alternative).
     const int pass_tokens = std::max(o.seq_len, o.pack_tokens);
     const uint32_t n_ctx = (uint32_t) ((pass_tokens + 255) / 256 * 256);
     llama_context_params cparams = llama_context_default_params();
@@ -313,7 +313,7 @@ static int train(const options & o) {
     cparams.n_ubatch = n_ctx;
     // Packed examples are sequences of one unified KV stream, so that their cells lie in batch
     // order (patch 0003 attends to the current K/V with the mask's first columns).
-    cparams.n_seq_max = o.pack_tokens > 0 ? MAX_PACKED_EXAMPLES : 1;
+    cparams.n_seq_max = o.pack_tokens > 0 ? LLAMA_MAX_SEQ : 1;
     cparams.kv_unified = o.pack_tokens > 0;
     cparams.type_k = GGML_TYPE_F32;
     cparams.type_v = GGML_TYPE_F32;
