@@ -366,6 +366,7 @@ describe("seal CLI consolidation: consolidate and ask, up to the model", () => {
       [["consolidate", "--settings", path.join(dir, "missing.json")], "INVALID_OPTIONS", /--settings: cannot read/],
       [["consolidate", "--settings", "[1]"], "INVALID_OPTIONS", /--settings/],
       [["consolidate", "--settings", JSON.stringify({ gate: { maxDrift: -1 } })], "INVALID_OPTIONS", /gate\.maxDrift/],
+      [["consolidate", "--settings", JSON.stringify({ gate: { driftPrompts: 13 } })], "INVALID_OPTIONS", /gate\.driftPrompts/],
       [["consolidate", "--settings", JSON.stringify({ training: { epochs: 0 } })], "INVALID_OPTIONS", /--epochs/],
       [["consolidate", "--settings", JSON.stringify({ nonsense: true })], "INVALID_OPTIONS", /nonsense/],
       [["consolidate", "--tenant", "nobody"], "TENANT_NOT_FOUND"],

@@ -15,7 +15,7 @@ import { tempDir } from "../helpers/temp-dir.js";
 
 const run = promisify(execFile);
 const worker = path.resolve("tests/integration/workers/concurrent-writer.mjs");
-const SETTINGS = JSON.stringify({ selfEditMaxTokens: 48, modelProbeAttempts: 0, anchors: false, gate: { minGain: -1, minRetention: 0, maxDrift: 100, toolCallCheck: false, answerMaxTokens: 12 } });
+const SETTINGS = JSON.stringify({ selfEditMaxTokens: 48, modelProbeAttempts: 0, anchors: false, gate: { minGain: -1, minRetention: 0, maxDrift: 100, driftPrompts: 1, toolCallCheck: false, answerMaxTokens: 12 } });
 
 describe("concurrent writers while a consolidation runs (issue 12)", () => {
   it("4 × 1,000 remembers into the tenant being consolidated: 4,000 stored once each, no SQLITE_BUSY, the run pending", { timeout: 900_000 }, async () => {

@@ -53,9 +53,10 @@ describe("consolidation through the CLI (issue 11)", () => {
     process.stdout.write(`base model, no memory: ${base.correct}/${FACT_SET_A.length}\n`);
     expect(base.correct, `the base model knew: ${base.answers.join(" | ")}`).toBeLessThanOrEqual(1);
 
-    const runs = await sealJson<{ tenants: Array<{ runId: number; state: string; selected: number }> }>(["consolidate", "--store", store, "--tenant", "A", ...FAST]);
+    const runs = await sealJson<{ tenants: Array<{ runId: number; state: string; selected: number; seconds: Record<string, number> }> }>(["consolidate", "--store", store, "--tenant", "A", ...FAST]);
     expect(runs.tenants).toHaveLength(1);
     const [run] = runs.tenants;
+    process.stdout.write(`tenant A's run, seconds per stage: ${JSON.stringify(run?.seconds)}\n`); // where CI's time goes
     expect(run?.state, JSON.stringify(run)).toBe("pending");
     expect(run?.selected).toBe(FACT_SET_A.length);
     pendingRun.A = run?.runId as number;
@@ -151,12 +152,12 @@ describe("consolidation through the CLI (issue 11)", () => {
 
   // The normal runs above all passed the gate. This one damages the model: 10x the default
   // learning rate (at 30x the loss turns NaN within ~20 steps and the run ends rejected as
-  // "training diverged", before there is a candidate to measure). No replay and template probes
-  // keep it short: the gate's verdict is what is tested.
+  // "training diverged", before there is a candidate to measure). One epoch, no replay and
+  // template probes keep it short: the gate's verdict is what is tested.
   it("rejects a run trained at 10x the learning rate with its drift above the threshold, and A's active version stays v1", { timeout: 900_000 }, async () => {
     await sealJson(["memories", "import", await writeChatLog(path.join(dir, "a-more.jsonl"), FACT_SET_C.slice(0, 2).map((fact) => fact.say)), "--store", store, "--tenant", "A"]);
     const damaged = await sealJson<{ tenants: Array<{ state: string; gate?: { failures: string[]; drift: { value: number }; thresholds: { maxDrift: number } } }> }>([
-      "consolidate", "--store", store, "--tenant", "A", "--lr", "1e-2", "--settings", JSON.stringify({ replayShare: 0, modelProbeAttempts: 0 }),
+      "consolidate", "--store", store, "--tenant", "A", "--lr", "1e-2", "--epochs", "1", "--settings", JSON.stringify({ replayShare: 0, modelProbeAttempts: 0 }),
     ]);
     const gate = damaged.tenants[0]?.gate;
     process.stdout.write(`lr x10 on A: ${JSON.stringify(gate)}\n`);

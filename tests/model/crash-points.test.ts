@@ -29,7 +29,7 @@ const THIRD_WORDS = ["Bertram", "harpsichord"];
 const SETTINGS = [
   "--strategies", "recall",
   "--epochs", "1",
-  "--settings", JSON.stringify({ selfEditMaxTokens: 24, modelProbeAttempts: 0, anchors: false, gate: { minGain: -1, minRetention: 0, maxDrift: 100, toolCallCheck: false, retrainOnRetentionLoss: false, answerMaxTokens: 2 } }),
+  "--settings", JSON.stringify({ selfEditMaxTokens: 24, modelProbeAttempts: 0, anchors: false, gate: { minGain: -1, minRetention: 0, maxDrift: 100, driftPrompts: 1, toolCallCheck: false, retrainOnRetentionLoss: false, answerMaxTokens: 2 } }),
 ];
 const RUN_POINTS = ["select:start", "select:commit", "probe:middle", "probe:end", "write:middle", "write:end", "train:data", "train:spawned", "train:middle", "adapter:written", "train:renamed", "train:commit", "gate:start", "gate:middle", "gate:commit"];
 const FORGET_POINTS = ["forget:commit", "forget:committed", "forget:files"];

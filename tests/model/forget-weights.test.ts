@@ -12,11 +12,14 @@ import { tempDir } from "../helpers/temp-dir.js";
 // (v1), then another one incrementally (v2, continued from v1); forgetting the first fact taints
 // both, serves the base model at once, leaves no byte of it in the store's folder, and the next
 // consolidation is a full retrain without it whose gate records the check.
-const SECRET = { text: "The user's neighbour Orla Quimbrettle keeps seven beehives.", question: "How many beehives does Orla Quimbrettle keep?", answer: "seven beehives", words: ["Quimbrettle", "beehives"] };
+// The reply is scored from "…keeps": consolidation teaches the memory's own sentence as the chat
+// reply (the "recall" strategy), so the fact is its detail after the subject, whereas a reply that
+// starts with the answer was never trained and rose on one CPU kind and fell on two.
+const SECRET = { text: "The user's neighbour Orla Quimbrettle keeps seven beehives.", question: "How many beehives does Orla Quimbrettle keep?", replyStart: "The user's neighbour Orla Quimbrettle keeps", answer: " seven beehives", words: ["Quimbrettle", "beehives"] };
 const OTHER = { text: "The user's kayak is called the Driftwhisper." };
 const LATER = { text: "The user's tortoise is named Bramblecoat." };
 // The gate's thresholds are off: this test is about what forgetting does, not the gate.
-const SETTINGS = { review: "auto", modelProbeAttempts: 0, toolAnchors: false, gate: { toolCallCheck: false, minGain: -1, minRetention: 0, maxDrift: 100 } } as const;
+const SETTINGS = { review: "auto", modelProbeAttempts: 0, toolAnchors: false, gate: { toolCallCheck: false, minGain: -1, minRetention: 0, maxDrift: 100, driftPrompts: 1 } } as const;
 const T = ["T"];
 
 let runtime: SealRuntime;
@@ -35,11 +38,11 @@ afterAll(async () => {
   await runtime?.dispose();
 });
 
-/** log P(answer | question) as the served model's chat reply. */
+/** log P(answer | question, the reply's first words) in the served model's chat reply. */
 async function answerLogProb(adapters: readonly AdapterSpec[]): Promise<number> {
   const context = await runtime.createContext({ contextSize: 512, adapters: [...adapters] });
   try {
-    return (await scoreContinuation(context, chatPromptText(runtime.model, [{ type: "user", text: SECRET.question }]), SECRET.answer)).logProb;
+    return (await scoreContinuation(context, chatPromptText(runtime.model, [{ type: "user", text: SECRET.question }]) + SECRET.replyStart, SECRET.answer)).logProb;
   } finally {
     await context.dispose();
   }
@@ -69,9 +72,10 @@ describe("forgetting in the weights (issue 12)", () => {
     await store.remember(T, { text: LATER.text, durability: "durable", confidence: 0.9 });
     const second = await consolidate(store, runtime, T, { settings: SETTINGS });
     expect(second).toMatchObject({ state: "approved", version: 2 });
+    expect(second.gate?.drift.prompts).toBe(1); // gate.driftPrompts: one prompt scored, the gate's thresholds being off
     baseLogProb = await answerLogProb([]);
     bakedLogProb = await answerLogProb(await activeAdapters(store, T));
-    process.stdout.write(`log P("${SECRET.answer}"): base ${baseLogProb.toFixed(2)}, v2 ${bakedLogProb.toFixed(2)}\n`);
+    process.stdout.write(`log P("${SECRET.answer.trim()}"): base ${baseLogProb.toFixed(2)}, v2 ${bakedLogProb.toFixed(2)}\n`);
     expect(bakedLogProb).toBeGreaterThan(baseLogProb + 1); // it was learnt: the check below can fail
     store.flush();
     expect(filesHolding(SECRET.words).length).toBeGreaterThan(0);

@@ -4,12 +4,12 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureModel } from "../../src/model/pull/ensure-model.js";
+import { nativeBinary } from "../../src/train/native-paths.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { writeJsonl, ZORBANIA_FACT } from "../helpers/train-fixtures.js";
 
 // A fresh install: no native build in the cache. `seal train` builds the native tools on first
-// use, with progress, and then trains. This test runs one real build from scratch (a minute or
-// two on a 2-core machine) into a temporary cache, so it leaves the shared cache alone.
+// use, with progress, and then trains.
 const bin = path.resolve("dist/src/cli/bin.js");
 const run = async (args: string[], env: NodeJS.ProcessEnv) => {
   try {
@@ -37,22 +37,34 @@ describe("seal train on a fresh install", () => {
     expect(await fs.readdir(dir)).toEqual(["d.jsonl"]);
   });
 
-  it("builds the native trainer once, with progress, then trains (real build: slow)", { timeout: 900_000 }, async () => {
+  // The build from scratch (configure, every object) is what `seal native build` does in .ci/run
+  // and in the test command; a second full build here would cost CI minutes and prove nothing more.
+  // This test takes the trainer out of the real build folder instead: the product must notice it
+  // missing, build it (cmake relinks only that program) with progress, and then train.
+  it("builds the missing native trainer on first use, with progress, then trains", { timeout: 900_000 }, async () => {
     const dir = await tempDir();
-    const cache = path.join(dir, "cache");
     const data = await writeJsonl(dir, "d.jsonl", ZORBANIA_FACT.map((text) => ({ text })));
     const out = path.join(dir, "a.gguf");
-    const result = await run(["train", data, "--out", out, "--base", modelPath, "--lr", "1e-6"], { SEAL_CACHE_DIR: cache, CI: "1" });
-    expect(result.stderr).toContain("building the native trainer (once, about a minute)");
-    expect(result.stderr).toMatch(/native: .*\d+%/); // build progress
-    expect(result.code, result.stderr.slice(-2000)).toBe(0);
-    expect(result.stdout).toContain(out);
-    expect((await fs.readFile(out)).subarray(0, 4).toString("latin1")).toBe("GGUF");
-    const built = await fs.readdir(path.join(cache, "native"));
-    expect(built).toHaveLength(1);
-    // A second run finds the build and says nothing about building.
-    const again = await run(["train", data, "--out", out, "--base", modelPath, "--lr", "1e-6", "--force"], { SEAL_CACHE_DIR: cache, CI: "1" });
-    expect(again.code).toBe(0);
-    expect(again.stderr).not.toContain("building the native trainer");
+    const env = { CI: "1" };
+    const trainer = nativeBinary("seal-train", { ...process.env, SEAL_NATIVE_DIR: "" });
+    const aside = `${trainer}.test-aside`;
+    await fs.rename(trainer, aside);
+    try {
+      const result = await run(["train", data, "--out", out, "--base", modelPath, "--lr", "1e-6"], env);
+      expect(result.stderr).toContain("building the native trainer (once, about a minute)");
+      expect(result.stderr).toMatch(/native: .*\d+%/); // build progress
+      expect(result.code, result.stderr.slice(-2000)).toBe(0);
+      expect(result.stdout).toContain(out);
+      expect((await fs.readFile(out)).subarray(0, 4).toString("latin1")).toBe("GGUF");
+      expect((await fs.stat(trainer)).isFile()).toBe(true);
+      // A second run finds the build and says nothing about building.
+      const again = await run(["train", data, "--out", out, "--base", modelPath, "--lr", "1e-6", "--force"], env);
+      expect(again.code).toBe(0);
+      expect(again.stderr).not.toContain("building the native trainer");
+    } finally {
+      // Whatever happened above, the folder keeps a trainer: the rebuilt one, or the original back.
+      await fs.rename(aside, trainer).catch(() => undefined);
+      await fs.rm(aside, { force: true });
+    }
   });
 });

@@ -33,7 +33,7 @@ const newestThree: SelectionPolicy = {
     return memories.map((input) => ({ memoryId: input.memory.id, decision: fresh.includes(input.memory.id) ? "selected" : "skipped", reason: fresh.includes(input.memory.id) ? "newest" : "older" }));
   },
 };
-const SETTINGS = { strategies: ["recall"] as [string], anchors: false, modelProbeAttempts: 0, training: { epochs: 1 }, gate: { minGain: -1, minRetention: 0, maxDrift: 100, toolCallCheck: false, retrainOnRetentionLoss: false, answerMaxTokens: 8 } };
+const SETTINGS = { strategies: ["recall"] as [string], anchors: false, modelProbeAttempts: 0, training: { epochs: 1 }, gate: { minGain: -1, minRetention: 0, maxDrift: 100, driftPrompts: 1, toolCallCheck: false, retrainOnRetentionLoss: false, answerMaxTokens: 8 } };
 
 let dir: string;
 let store: MemoryStore;

@@ -10,26 +10,31 @@ import { DRIFT_PROMPTS } from "../drift-prompts.js";
  * model that forgot how to talk loses nats on every token).
  */
 /** The base model's mean negative log-likelihood of each drift prompt's reply (the same on every gate of a machine). */
-export async function baseDriftNll(base: LlamaContext, signal?: AbortSignal): Promise<number[]> {
-  return scoreAll(base, signal);
+export async function baseDriftNll(base: LlamaContext, count: number, signal?: AbortSignal): Promise<number[]> {
+  return scoreAll(base, driftPrompts(count), signal);
 }
 
 /** Drift of `candidate` against the base's per-prompt figures from `baseDriftNll`. */
 export async function driftAgainst(baseNll: readonly number[], candidate: LlamaContext, signal?: AbortSignal): Promise<{ drift: number; prompts: number; perPrompt: number[] }> {
-  if (baseNll.length !== DRIFT_PROMPTS.length) throw new Error(`drift: ${baseNll.length} base figures for ${DRIFT_PROMPTS.length} prompts`);
-  const after = await scoreAll(candidate, signal);
+  const after = await scoreAll(candidate, driftPrompts(baseNll.length), signal);
   const perPrompt = after.map((nll, index) => nll - (baseNll[index] as number));
   return { drift: perPrompt.reduce((sum, value) => sum + value, 0) / perPrompt.length, prompts: perPrompt.length, perPrompt };
 }
 
 /** A short fingerprint of the prompts and replies, so that figures cached for another set are never reused. */
-export function driftPromptsFingerprint(): string {
-  return createHash("sha256").update(JSON.stringify(DRIFT_PROMPTS)).digest("hex").slice(0, 16);
+export function driftPromptsFingerprint(count: number): string {
+  return createHash("sha256").update(JSON.stringify(driftPrompts(count))).digest("hex").slice(0, 16);
 }
 
-async function scoreAll(context: LlamaContext, signal?: AbortSignal): Promise<number[]> {
+/** The first `count` drift prompts (`gate.driftPrompts`): fewer give a faster, noisier figure. */
+function driftPrompts(count: number): typeof DRIFT_PROMPTS {
+  if (!Number.isInteger(count) || count < 1 || count > DRIFT_PROMPTS.length) throw new RangeError(`drift: ${count} prompts asked for, there are 1..${DRIFT_PROMPTS.length}`);
+  return DRIFT_PROMPTS.slice(0, count);
+}
+
+async function scoreAll(context: LlamaContext, prompts: typeof DRIFT_PROMPTS, signal?: AbortSignal): Promise<number[]> {
   const nll: number[] = [];
-  for (const { prompt, continuation } of DRIFT_PROMPTS) {
+  for (const { prompt, continuation } of prompts) {
     const text = chatPromptText(context.model, [{ type: "user", text: prompt }]);
     nll.push((await scoreContinuation(context, text, continuation, signal ? { signal } : {})).meanNll);
   }

@@ -132,7 +132,8 @@ function baseToolCalls(ctx: RunContext): Promise<{ ok: number; total: number }> 
  * the drift's time) would measure the same numbers.
  */
 function baseDrift(ctx: RunContext, baseContext: () => Promise<LlamaContext>): Promise<number[]> {
-  return measuredOnceForBase(ctx, "gate.drift.base", driftPromptsFingerprint(), async () => baseDriftNll(await baseContext(), ctx.signal));
+  const count = ctx.settings.gate.driftPrompts;
+  return measuredOnceForBase(ctx, "gate.drift.base", driftPromptsFingerprint(count), async () => baseDriftNll(await baseContext(), count, ctx.signal));
 }
 
 /**
