@@ -62,9 +62,8 @@ describe("seal train on a fresh install", () => {
       expect(again.code).toBe(0);
       expect(again.stderr).not.toContain("building the native trainer");
     } finally {
-      // Whatever happened above, the folder keeps a trainer: the rebuilt one, or the original back.
-      await fs.rename(aside, trainer).catch(() => undefined);
-      await fs.rm(aside, { force: true });
+      // Whatever happened above, the original goes back (over the rebuilt one: the same sources).
+      await fs.rename(aside, trainer);
     }
   });
 });
