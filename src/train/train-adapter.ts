@@ -150,10 +150,16 @@ export async function trainAdapter(options: TrainAdapterOptions, control: TrainC
     seconds: Number(done.seconds),
     tokensPerSecond: Number(done.tokens_per_s),
     peakRssBytes: Number(done.peak_rss_bytes ?? 0),
+    weightCopies: weightCopiesOf(done.weight_copies),
     trainableParameters,
     warnings,
     metadata,
   };
+}
+
+function weightCopiesOf(value: unknown): TrainResult["weightCopies"] {
+  const copies = (value ?? {}) as Record<string, unknown>;
+  return { forward: Number(copies.forward ?? 0), backward: Number(copies.backward ?? 0), bytes: Number(copies.bytes ?? 0) };
 }
 
 function parseEvent(line: string): Record<string, unknown> | undefined {
