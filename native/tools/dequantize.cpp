@@ -3,6 +3,10 @@
 // backward pass then multiplies plain numbers instead of dequantizing weights again at every step.
 // BF16 keeps 1-D tensors (norms) in F32, as llama.cpp's own converter does; its matrix products
 // run on avx512_bf16 where the CPU has it.
+//
+// It also writes F16 and Q8_0 copies: the trainer's tests train on the storage types users run,
+// and no package ships the default model in them. (Q8_0 from a Q4_1 file is a requantization:
+// no better than the source, and meant for tests, not for serving.)
 #include "ggml.h"
 #include "gguf.h"
 
@@ -12,9 +16,17 @@
 #include <vector>
 
 int main(int argc, char ** argv) {
-    const bool bf16 = argc == 4 && std::string(argv[3]) == "bf16";
-    if (argc != 3 && !(argc == 4 && (bf16 || std::string(argv[3]) == "f32"))) {
-        fprintf(stderr, "usage: %s <model.gguf> <out.gguf> [f32|bf16]\n", argv[0]);
+    // the matrices' type, and general.file_type's value for it (llama_ftype)
+    struct target { const char * name; ggml_type type; uint32_t file_type; };
+    static const target targets[] = {
+        { "f32", GGML_TYPE_F32, 0 }, { "bf16", GGML_TYPE_BF16, 32 }, { "f16", GGML_TYPE_F16, 1 }, { "q8_0", GGML_TYPE_Q8_0, 7 },
+    };
+    const target * chosen = argc == 3 ? &targets[0] : nullptr;
+    for (const target & t : targets) {
+        if (argc == 4 && std::string(argv[3]) == t.name) chosen = &t;
+    }
+    if ((argc != 3 && argc != 4) || chosen == nullptr) {
+        fprintf(stderr, "usage: %s <model.gguf> <out.gguf> [f32|bf16|f16|q8_0]\n", argv[0]);
         return 2;
     }
     const std::string in = argv[1], out = argv[2];
@@ -35,11 +47,14 @@ int main(int argc, char ** argv) {
 
     gguf_context * dst = gguf_init_empty();
     gguf_set_kv(dst, src);
-    gguf_set_val_u32(dst, "general.file_type", bf16 ? 32 : 0); // LLAMA_FTYPE_MOSTLY_BF16 : LLAMA_FTYPE_ALL_F32
+    gguf_set_val_u32(dst, "general.file_type", chosen->file_type);
     std::vector<float> row;
     for (int64_t i = 0; i < gguf_get_n_tensors(src); i++) {
         const ggml_tensor * t = ggml_get_tensor(data, gguf_get_tensor_name(src, i));
-        const ggml_type type = bf16 && ggml_n_dims(t) >= 2 ? GGML_TYPE_BF16 : GGML_TYPE_F32;
+        // Matrices whose rows the type's blocks do not divide stay F32, as llama.cpp's quantizer
+        // falls back for them too.
+        const bool matrix = ggml_n_dims(t) >= 2 && t->ne[0] % ggml_blck_size(chosen->type) == 0;
+        const ggml_type type = matrix ? chosen->type : GGML_TYPE_F32;
         ggml_tensor * f = ggml_new_tensor(converted, type, GGML_MAX_DIMS, t->ne);
         ggml_set_name(f, t->name);
         row.resize(ggml_nelements(t));
@@ -53,10 +68,12 @@ int main(int argc, char ** argv) {
             }
             traits->to_float(t->data, row.data(), ggml_nelements(t));
         }
-        if (type == GGML_TYPE_BF16) {
+        if (type == GGML_TYPE_F32) {
+            memcpy(f->data, row.data(), ggml_nbytes(f));
+        } else if (type == GGML_TYPE_BF16) {
             ggml_fp32_to_bf16_row(row.data(), (ggml_bf16_t *) f->data, ggml_nelements(t));
         } else {
-            memcpy(f->data, row.data(), ggml_nbytes(f));
+            ggml_quantize_chunk(type, row.data(), f->data, 0, ggml_nrows(t), t->ne[0], nullptr); // F16 too
         }
         gguf_add_tensor(dst, f);
     }

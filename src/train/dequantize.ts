@@ -6,9 +6,10 @@ export interface DequantizeOptions {
   /**
    * `"f32"` (the default) or `"bf16"`. BF16 is half the size of F32 and, on CPUs with
    * avx512_bf16, the fastest base to train against: its forward and backward matrix products run
-   * on BF16 kernels. Norms stay F32 either way.
+   * on BF16 kernels. Norms stay F32 either way. `"f16"` and `"q8_0"` write those storage types
+   * (for tests of the types users run; Q8_0 from a 4-bit file is no better than its source).
    */
-  type?: "f32" | "bf16";
+  type?: "f32" | "bf16" | "f16" | "q8_0";
 }
 
 /**

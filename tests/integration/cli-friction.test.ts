@@ -145,15 +145,15 @@ describe("seal CLI: the user's own files", () => {
 });
 
 describe("seal CLI: a base the trainer cannot train", () => {
-  it("a gemma3 GGUF as --base: MODEL_UNSUPPORTED from its header, before the native build or any training", async () => {
+  it("a gemma2 GGUF as --base: MODEL_UNSUPPORTED from its header, before the native build or any training", async () => {
     const dir = await tempDir();
     const model = path.join(dir, "gemma.gguf");
-    await writeTestGguf(model, { "general.architecture": "gemma3", "general.type": "model" }, [{ name: "token_embd.weight", shape: [4, 4] }]);
+    await writeTestGguf(model, { "general.architecture": "gemma2", "general.type": "model" }, [{ name: "token_embd.weight", shape: [4, 4] }]);
     // No native build in this cache and no auto-build: reaching the trainer would be NATIVE_NOT_BUILT.
     const result = await run(["train", await dataFile(dir), "--out", path.join(dir, "a.gguf"), "--base", model], { SEAL_CACHE_DIR: path.join(dir, "cache"), SEAL_NO_AUTO_BUILD: "1", SEAL_NATIVE_DIR: "" });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("error MODEL_UNSUPPORTED: The trainer cannot train gemma3 models yet");
-    expect(hintOf(result.stderr)).toMatch(/llama or qwen2/);
+    expect(result.stderr).toContain("error MODEL_UNSUPPORTED: The trainer cannot train gemma2 models yet");
+    expect(hintOf(result.stderr)).toMatch(/llama, qwen2 or gemma3/);
     expect((await fs.readdir(dir)).sort()).toEqual(["d.jsonl", "gemma.gguf"]);
   });
 });
