@@ -1,9 +1,11 @@
 // bench/trainer: how fast and lean is seal-train, against PyTorch + PEFT in the same run?
 //
 // Settings (from the trainer issue): SmolLM2-135M (Q4_1 base, and an F32 copy), LoRA r=16 on all
-// 7 targets, 256-token sequences, 2 threads. Prints a table and writes bench/results/trainer.json.
+// 7 targets, 256-token sequences, 2 threads; then the real workload (bench/trainer/real-workload.ts):
+// a SEAL unit and a 50-fact consolidation's training set, one example per pass, packed, and PEFT at
+// its best batch size. Prints a table and writes bench/results/trainer.json.
 //
-//   node dist/bench/trainer.js [--sequences 8] [--skip-peft] [--profile]
+//   node dist/bench/trainer.js [--sequences 8] [--skip-peft] [--skip-workload] [--profile]
 //
 // PEFT runs through bench/trainer/peft_reference.py in the Python environment at
 // .cache/peft-venv (see bench/README.md); without it the PEFT rows are skipped and say so.
@@ -18,10 +20,12 @@ import { dequantizeModel } from "../src/train/dequantize.js";
 import { createLoraAdapter } from "../src/train/lora-init.js";
 import { nativeBinary } from "../src/train/native-paths.js";
 import { trainAdapter } from "../src/train/train-adapter.js";
+import { readGgufTensors } from "../src/train/gguf-tensors.js";
 import { resolveCacheDir } from "../src/config/paths.js";
+import { consolidationSet, flopsPerToken, gemmCeiling, measureWorkload, sealUnit, type WorkloadRow, type WorkloadSummary } from "./trainer/real-workload.js";
 
 const run = promisify(execFile);
-const { values } = parseArgs({ options: { sequences: { type: "string", default: "8" }, "skip-peft": { type: "boolean" }, profile: { type: "boolean" } } });
+const { values } = parseArgs({ options: { sequences: { type: "string", default: "8" }, "skip-peft": { type: "boolean" }, "skip-workload": { type: "boolean" }, profile: { type: "boolean" } } });
 const SEQUENCES = Number(values.sequences);
 const THREADS = 2;
 const SEQ_LEN = 256;
@@ -66,10 +70,11 @@ async function peft(precision: "fp32" | "bf16"): Promise<void> {
 }
 
 // One after another, never in parallel: each gets both cores.
-// Mixed precision: the backward products through a weight copy (and every product of a BF16
-// base) run in BF16 with F32 accumulation, as PEFT's bf16 autocast does.
+// Mixed precision: with the weight copies, the base's matrix products (forward through a quantized
+// base, patch 0009; backward, patch 0006; all of a BF16 base's) run in BF16 with F32 accumulation,
+// as PEFT's bf16 autocast does.
 await ours("Q4_1", modelPath, "off", "fp32");
-await ours("Q4_1", modelPath, "on", "bf16 backward");
+await ours("Q4_1", modelPath, "on", "bf16 (weight copies)");
 await ours("F32", f32Path, "off", "fp32");
 await ours("BF16", bf16Path, "on", "bf16");
 const havePeft = !values["skip-peft"] && (await fs.access(python).then(() => true, () => false));
@@ -110,6 +115,30 @@ const innerStart = Date.now();
 const inner = await trainAdapter({ dataPath: innerData, outPath: path.join(work, "inner.gguf"), baseModelPath: modelPath, epochs: 10, learningRate: 1e-3, sequenceLength: 512, threads: THREADS });
 const innerWall = (Date.now() - innerStart) / 1000;
 
+// The real workload: many short examples. PEFT's best configuration is searched over batch sizes.
+const cpuFlags = ((await fs.readFile("/proc/cpuinfo", "utf8")).match(/^flags\s*:(.*)$/m)?.[1] ?? "").split(" ").filter((flag) => /^(avx2|avx512f|avx512_bf16|avx512_vnni|amx_bf16|amx_tile|amx_int8|f16c|fma)$/.test(flag));
+const bf16Cpu = cpuFlags.some((flag) => flag === "avx512_bf16" || flag === "amx_bf16");
+const workloadRows: WorkloadRow[] = [];
+const workloadSummaries: WorkloadSummary[] = [];
+let ceiling: { fp32: number; bf16?: number } | undefined;
+let flopsToken = Number.NaN;
+if (!values["skip-workload"]) {
+  const env = { modelPath, workDir: work, threads: THREADS, ...(havePeft ? { python } : {}), peftPrecision: bf16Cpu ? ("bf16" as const) : ("fp32" as const), peftBatches: [1, 4, 8], packTokens: 256 };
+  for (const workload of [await sealUnit(dataDir, work), await consolidationSet(path.resolve("."))]) {
+    const measured = await measureWorkload(workload, env);
+    workloadRows.push(...measured.rows);
+    workloadSummaries.push(measured.summary);
+  }
+  const matrices = (await readGgufTensors(modelPath)).filter((tensor) => /^blk\.\d+\.(attn_q|attn_k|attn_v|attn_output|ffn_gate|ffn_up|ffn_down)\.weight$|^output\.weight$/.test(tensor.name));
+  const tied = !matrices.some((tensor) => tensor.name === "output.weight");
+  const embedding = tied ? (await readGgufTensors(modelPath)).find((tensor) => tensor.name === "token_embd.weight") : undefined;
+  const baseParameters = [...matrices, ...(embedding ? [embedding] : [])].reduce((sum, tensor) => sum + tensor.shape[0] * tensor.shape[1], 0);
+  flopsToken = flopsPerToken(baseParameters, inner.trainableParameters);
+  ceiling = await gemmCeiling(havePeft ? python : undefined, THREADS);
+}
+const ceilingBest = ceiling ? Math.max(ceiling.fp32, ceiling.bf16 ?? 0) : Number.NaN;
+const share = (tokensPerSecond: number) => (tokensPerSecond * flopsToken) / 1e9 / ceilingBest;
+
 // Where the time goes: perf samples of one run on the fastest base (BF16), grouped by symbol.
 let profile: Array<{ symbol: string; percent: number }> = [];
 if (values.profile) {
@@ -140,6 +169,30 @@ const lines = [
         `  PEFT:       ${crossCheck.peft.map((loss) => loss.toFixed(2)).join(" ")}`,
       ]
     : []),
+  ...(workloadRows.length
+    ? [
+        "",
+        `Real workload: lr 1e-3, seq-len 512, ${THREADS} threads; CPU flags: ${cpuFlags.join(" ")}`,
+        "",
+        "| workload | trainer | configuration | tokens/s | train s | wall s | steps | final loss | peak RSS (MB) |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+        ...workloadRows.map((row) => `| ${row.workload} | ${row.trainer} | ${row.config} | ${row.tokensPerSecond.toFixed(1)} | ${row.trainSeconds.toFixed(1)} | ${row.wallSeconds?.toFixed(1) ?? "-"} | ${row.steps} | ${row.finalLoss.toFixed(3)} | ${row.peakRssMB.toFixed(0)} |`),
+        "",
+        ...workloadSummaries.map(
+          (summary) =>
+            `${summary.workload}: packed / one at a time ${summary.packedOverOneAtATime.toFixed(2)}x (target 2x)` +
+            (summary.packedOverPeft !== undefined && summary.peftBest ? `, packed / PEFT's best (${summary.peftBest.config}) ${summary.packedOverPeft.toFixed(2)}x (target 1.5x, goal 3x), peak RSS ${summary.packed.peakRssMB.toFixed(0)} vs ${summary.peftBest.peakRssMB.toFixed(0)} MB` : "") +
+            `, packed wall ${summary.packed.wallSeconds?.toFixed(1)} s`,
+        ),
+        ...(ceiling
+          ? [
+              "",
+              `GEMM ceiling (PyTorch, square products, ${THREADS} threads): fp32 ${ceiling.fp32.toFixed(0)} GFLOP/s${ceiling.bf16 ? `, bf16 ${ceiling.bf16.toFixed(0)} GFLOP/s` : ""}; training does ~${(flopsToken / 1e6).toFixed(0)} MFLOP of matrix products per token`,
+              ...workloadSummaries.map((summary) => `  ${summary.workload}: packed seal-train ${((summary.packed.tokensPerSecond * flopsToken) / 1e9).toFixed(0)} GFLOP/s = ${(100 * share(summary.packed.tokensPerSecond)).toFixed(0)}% of the ceiling` + (summary.peftBest ? `; PEFT's best ${(100 * share(summary.peftBest.tokensPerSecond)).toFixed(0)}%` : "")),
+            ]
+          : []),
+      ]
+    : []),
   ...(profile.length ? ["", "perf profile of seal-train (BF16 base, weight copy), symbols over 1%:", ...profile.map((entry) => `  ${entry.percent.toFixed(1).padStart(5)}%  ${entry.symbol}`)] : []),
 ];
 process.stdout.write(lines.join("\n") + "\n");
@@ -147,6 +200,6 @@ await fs.mkdir("bench/results", { recursive: true });
 await fs.writeFile("bench/results/trainer.txt", lines.join("\n") + "\n");
 await fs.writeFile(
   "bench/results/trainer.json",
-  JSON.stringify({ date: new Date().toISOString(), cpu: os.cpus()[0]?.model, threads: THREADS, sequenceLength: SEQ_LEN, sequences: SEQUENCES, rows: results, ratioBestOursToBestPeft: bestOurs / bestPeft, crossCheck, innerLoop: { seconds: innerWall, steps: inner.steps, tokensPerSecond: inner.tokensPerSecond }, profile }, null, 2) + "\n",
+  JSON.stringify({ date: new Date().toISOString(), cpu: os.cpus()[0]?.model, threads: THREADS, sequenceLength: SEQ_LEN, sequences: SEQUENCES, rows: results, ratioBestOursToBestPeft: bestOurs / bestPeft, crossCheck, innerLoop: { seconds: innerWall, steps: inner.steps, tokensPerSecond: inner.tokensPerSecond }, cpuFlags, workload: { rows: workloadRows, summaries: workloadSummaries, gemmCeilingGflops: ceiling, flopsPerToken: flopsToken }, profile }, null, 2) + "\n",
 );
 await fs.rm(work, { recursive: true, force: true });

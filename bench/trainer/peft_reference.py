@@ -11,7 +11,8 @@ Everything here mirrors seal-train on purpose:
   * data: each line is one sequence, {"text"} (loss on every next token) or {"prompt",
     "completion"} (loss on completion tokens only; prompt and completion are tokenized
     separately and concatenated, nothing is added or appended); truncated to --seq-len tokens;
-  * batch size 1: one sequence per optimizer step; loss = mean cross-entropy over the labelled
+  * by default batch size 1: one sequence per optimizer step (--batch N: N right-padded sequences, the
+    loss the mean of each one's loss, as seal-train's --pack-tokens); loss = mean cross-entropy over the labelled
     positions of that sequence;
   * the per-epoch order is a Fisher-Yates shuffle driven by std::mt19937(seed) raw output, as in
     seal-train, so with the same seed both trainers see the examples in the same order;
@@ -132,6 +133,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seq-len", type=int, default=256)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
+    p.add_argument("--batch", type=int, default=1,
+                   help="examples per optimizer step, right-padded to the longest of the step (the loss is the mean of "
+                        "each example's mean cross-entropy, seal-train's objective with --batch or --pack-tokens)")
+    p.add_argument("--group-by-length", action="store_true",
+                   help="with --batch: each epoch, batches are cut from the shuffled examples sorted by length (least "
+                        "padding), and the batches are then shuffled; transformers' group_by_length does the same")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--json-out", help="write the result JSON here")
     p.add_argument("--dump-tokens", help="write each example's token ids and prompt length as JSON Lines (to check tokenizer agreement)")
@@ -283,6 +290,40 @@ def sequence_loss(model: Any, ex: Example, precision: str) -> torch.Tensor:
     return F.cross_entropy(logits.float(), targets, ignore_index=-100, reduction="mean")
 
 
+def batch_loss(model: Any, batch: list[Example], precision: str) -> torch.Tensor:
+    """The mean over the batch of each example's mean cross-entropy, right-padded to the longest."""
+    if len(batch) == 1:
+        return sequence_loss(model, batch[0], precision)
+    width = max(len(ex.tokens) for ex in batch)
+    input_ids = torch.zeros((len(batch), width), dtype=torch.long)
+    attention = torch.zeros((len(batch), width), dtype=torch.long)
+    targets = torch.full((len(batch), width), -100, dtype=torch.long)
+    for row, ex in enumerate(batch):
+        n = len(ex.tokens)
+        input_ids[row, :n] = torch.tensor(ex.tokens)
+        attention[row, :n] = 1
+        targets[row, :n] = torch.tensor(ex.targets)
+    if precision == "bf16":
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            logits = model(input_ids=input_ids, attention_mask=attention).logits
+    else:
+        logits = model(input_ids=input_ids, attention_mask=attention).logits
+    per_token = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100,
+                                reduction="none").reshape(len(batch), width)
+    labelled = (targets != -100).float()
+    return ((per_token * labelled).sum(dim=1) / labelled.sum(dim=1)).mean()
+
+
+def epoch_batches(examples: list[Example], rng: Mt19937, batch: int, group_by_length: bool) -> list[list[int]]:
+    order = shuffled_order(len(examples), rng)
+    if group_by_length:
+        order = sorted(order, key=lambda i: len(examples[i].tokens))
+    batches = [order[i:i + batch] for i in range(0, len(order), batch)]
+    if group_by_length:
+        batches = [batches[i] for i in shuffled_order(len(batches), rng)]
+    return batches
+
+
 def peak_rss_bytes() -> int:
     ru = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
     return max(ru, psutil.Process().memory_info().rss)
@@ -322,20 +363,22 @@ def main(argv: list[str] | None = None) -> int:
     tokens_done = 0
     t_start = time.perf_counter()
     for epoch in range(args.epochs):
-        for idx in shuffled_order(len(examples), rng):
-            ex = examples[idx]
+        for indices in epoch_batches(examples, rng, args.batch, args.group_by_length):
+            batch = [examples[idx] for idx in indices]
             t_step = time.perf_counter()
             optimizer.zero_grad(set_to_none=True)
-            loss = sequence_loss(model, ex, args.precision)
+            loss = batch_loss(model, batch, args.precision)
             loss.backward()
             optimizer.step()
             value = float(loss.detach())
             if not np.isfinite(value):
                 raise SystemExit(f"the loss became {value} at step {len(steps) + 1}")
-            tokens_done += len(ex.tokens)
-            steps.append({"step": len(steps) + 1, "epoch": epoch + 1, "example": idx, "loss": value,
-                          "tokens": len(ex.tokens), "labelled": ex.n_labelled,
-                          "seconds": time.perf_counter() - t_step})
+            # real tokens only: padding is work PEFT does, not tokens it trains on
+            real = sum(len(ex.tokens) for ex in batch)
+            tokens_done += real
+            steps.append({"step": len(steps) + 1, "epoch": epoch + 1, "example": indices[0] if len(indices) == 1 else indices,
+                          "loss": value, "tokens": real, "padded_tokens": len(batch) * max(len(ex.tokens) for ex in batch),
+                          "labelled": sum(ex.n_labelled for ex in batch), "seconds": time.perf_counter() - t_step})
     train_seconds = time.perf_counter() - t_start
 
     result: dict[str, Any] = {
@@ -352,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
         "trainable_parameters": n_trainable,
         "settings": {"rank": args.rank, "alpha": args.alpha, "lr": args.lr, "epochs": args.epochs,
                      "seq_len": args.seq_len, "threads": args.threads, "seed": args.seed,
+                     "batch": args.batch, "group_by_length": args.group_by_length,
                      "init_adapter": args.init_adapter, "rope_permute": not args.no_rope_permute},
         "versions": {"torch": torch.__version__, "transformers": transformers.__version__, "peft": peft.__version__,
                      "python": sys.version.split()[0]},

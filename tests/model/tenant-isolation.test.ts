@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activeAdapters, approveRun, consolidate, generateChatTurn, HashingEmbedder, MemoryStore, SealRuntime, type SelectionPolicy } from "../../src/index.js";
 import { ensureModel } from "../../src/model/pull/ensure-model.js";
 import { findTenantId } from "../../src/store/tenants.js";
+import { readGgufMetadataNative } from "../../src/train/gguf-metadata.js";
 import { codeOf } from "../helpers/error-code.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -33,7 +34,7 @@ const newestThree: SelectionPolicy = {
     return memories.map((input) => ({ memoryId: input.memory.id, decision: fresh.includes(input.memory.id) ? "selected" : "skipped", reason: fresh.includes(input.memory.id) ? "newest" : "older" }));
   },
 };
-const SETTINGS = { strategies: ["recall"] as [string], anchors: false, modelProbeAttempts: 0, training: { epochs: 1 }, gate: { minGain: -1, minRetention: 0, maxDrift: 100, driftPrompts: 1, toolCallCheck: false, retrainOnRetentionLoss: false, answerMaxTokens: 8 } };
+const SETTINGS = { strategies: ["recall"] as [string], anchors: false, modelProbeAttempts: 0, training: { epochs: 1, packTokens: 512 }, gate: { minGain: -1, minRetention: 0, maxDrift: 100, driftPrompts: 1, toolCallCheck: false, retrainOnRetentionLoss: false, answerMaxTokens: 8 } };
 
 let dir: string;
 let store: MemoryStore;
@@ -55,6 +56,7 @@ describe("tenant isolation over 10,000 random operations (issue 12)", () => {
     const counts: Record<string, number> = {};
     const leaks: string[] = [];
     const leak = (what: string) => leaks.length < 20 && leaks.push(what);
+    const packedAdapters: Array<string | undefined> = [];
     const tenantIds = () => TENANTS.map((namespace) => findTenantId(store.db, [...namespace]));
 
     /** Everything a run of tenant `index` stored names only that tenant's memories. */
@@ -110,6 +112,8 @@ describe("tenant isolation over 10,000 random operations (issue 12)", () => {
         if (result.state !== "pending") leak(`consolidation of tenant ${index} ended ${result.state}: ${JSON.stringify(result.gate?.failures)}`);
         checkRun(index, result.runId);
         approveRun(store.db, result.runId, { actor: "isolation-test" });
+        // training.packTokens reaches the trainer (packed runs are what keeps this test short)
+        for (const adapter of await activeAdapters(store, namespace)) packedAdapters.push((await readGgufMetadataNative(adapter.filePath))["seal.train.pack_tokens"]);
       } else {
         // ask: what the middleware would put in the prompt, and the adapter it would serve.
         const hits = await store.search(namespace, `${word()} ${word()}`, { limit: 3 });
@@ -133,6 +137,8 @@ describe("tenant isolation over 10,000 random operations (issue 12)", () => {
     const tainted = store.db.prepare("SELECT COUNT(*) FROM adapter_versions WHERE state = 'tainted'").pluck().get() as number;
     process.stdout.write(`isolation: ${OPERATIONS} operations ${JSON.stringify(counts)}; ${activeCount} tenants served an adapter at the end, ${tainted} versions tainted by forgets; ${leaks.length} leaks\n`);
     expect(leaks).toEqual([]);
+    expect(packedAdapters.length).toBeGreaterThan(0);
+    expect(new Set(packedAdapters)).toEqual(new Set(["512"]));
     expect(counts.consolidate).toBe(TENANTS.length);
   });
 });

@@ -85,6 +85,7 @@ export async function trainStage(ctx: RunContext): Promise<{ examples: number; s
         schedule: training.schedule,
         epochs: training.epochs,
         sequenceLength: training.sequenceLength,
+        packTokens: training.packTokens,
         seed: training.seed,
         weightCopy: "on",
         ...(training.threads ? { threads: training.threads } : {}),

@@ -1,0 +1,144 @@
+// bench/trainer's real-workload rows: what a consolidation and a SEAL inner loop actually train,
+// many short examples, for seal-train one example per pass and packed, and for PyTorch + PEFT at
+// its best batch size (right-padded batches cut from length-sorted examples, bf16 autocast where
+// the CPU has avx512_bf16 or AMX). One trainer after another, each with both cores.
+import { execFile } from "node:child_process";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { trainingTexts } from "../../src/eval/self-edit-text.js";
+import { trainAdapter } from "../../src/train/train-adapter.js";
+
+const run = promisify(execFile);
+
+export interface Workload {
+  name: string;
+  dataPath: string;
+  examples: number;
+  epochs: number;
+  sequenceLength: number;
+}
+
+export interface WorkloadRow {
+  workload: string;
+  trainer: string;
+  config: string;
+  tokensPerSecond: number;
+  /** Training alone, after the model is loaded. */
+  trainSeconds: number;
+  /** The whole process, loading included (seal-train only: PEFT's Python start-up is not ours to count). */
+  wallSeconds?: number;
+  steps: number;
+  finalLoss: number;
+  peakRssMB: number;
+}
+
+export interface WorkloadEnvironment {
+  modelPath: string;
+  workDir: string;
+  threads: number;
+  /** The PEFT virtual environment's python, or undefined to skip PEFT. */
+  python?: string;
+  peftPrecision: "fp32" | "bf16";
+  peftBatches: readonly number[];
+  packTokens: number;
+}
+
+/** A SEAL unit: an eval-dev passage and one gpt-4.1 "implications" completion, as `seal bench ki` trains it. */
+export async function sealUnit(dataDir: string, workDir: string): Promise<Workload> {
+  const first = (await fs.readFile(path.join(dataDir, "eval-dev.jsonl"), "utf8")).split("\n").find(Boolean) ?? "";
+  const row = JSON.parse(first) as { title: string; context: string; selfEdits: Record<string, string[]> };
+  const texts = trainingTexts(row.title, row.context, [row.selfEdits["gpt-4.1"]?.[0] ?? ""]);
+  const dataPath = path.join(workDir, "seal-unit.jsonl");
+  await fs.writeFile(dataPath, texts.map((text) => JSON.stringify({ text })).join("\n") + "\n");
+  return { name: `SEAL unit (passage + ${texts.length - 1} implications, 5 epochs)`, dataPath, examples: texts.length, epochs: 5, sequenceLength: 512 };
+}
+
+/** The training set of a 50-fact consolidation (bench/trainer/consolidation-set.ts made it), 3 epochs as the consolidation's default. */
+export async function consolidationSet(root: string): Promise<Workload> {
+  const dataPath = path.join(root, "bench/trainer/consolidation-50.jsonl");
+  const examples = (await fs.readFile(dataPath, "utf8")).split("\n").filter(Boolean).length;
+  return { name: `50-fact consolidation (${examples} examples, 3 epochs)`, dataPath, examples, epochs: 3, sequenceLength: 512 };
+}
+
+async function sealTrain(workload: Workload, env: WorkloadEnvironment, config: string, options: { weightCopy: "on" | "off"; packTokens: number }): Promise<WorkloadRow> {
+  const started = performance.now();
+  const result = await trainAdapter({
+    dataPath: workload.dataPath,
+    outPath: path.join(env.workDir, "workload.gguf"),
+    overwrite: true,
+    baseModelPath: env.modelPath,
+    learningRate: 1e-3,
+    epochs: workload.epochs,
+    sequenceLength: workload.sequenceLength,
+    threads: env.threads,
+    weightCopy: options.weightCopy,
+    packTokens: options.packTokens,
+    priority: "normal",
+  });
+  const wallSeconds = (performance.now() - started) / 1000;
+  return { workload: workload.name, trainer: "seal-train (ggml)", config, tokensPerSecond: result.tokensPerSecond, trainSeconds: result.seconds, wallSeconds, steps: result.steps, finalLoss: result.finalLoss, peakRssMB: result.peakRssBytes / 2 ** 20 };
+}
+
+async function peft(workload: Workload, env: WorkloadEnvironment, batch: number): Promise<WorkloadRow> {
+  const out = path.join(env.workDir, `peft-workload-${batch}.json`);
+  const args = ["bench/trainer/peft_reference.py", "--model", env.modelPath, "--data", workload.dataPath, "--lr", "1e-3", "--epochs", String(workload.epochs), "--seq-len", String(workload.sequenceLength), "--threads", String(env.threads), "--precision", env.peftPrecision, "--seed", "42", "--batch", String(batch), "--json-out", out];
+  if (batch > 1) args.push("--group-by-length");
+  await run(env.python as string, args, { maxBuffer: 1 << 26 });
+  const report = JSON.parse(await fs.readFile(out, "utf8")) as { tokens_per_s: number; train_seconds: number; peak_rss_bytes: number; final_loss: number; steps: unknown[] };
+  return { workload: workload.name, trainer: "PyTorch + PEFT", config: `${env.peftPrecision}, batch ${batch}${batch > 1 ? " (length-grouped, padded)" : ""}`, tokensPerSecond: report.tokens_per_s, trainSeconds: report.train_seconds, steps: report.steps.length, finalLoss: report.final_loss, peakRssMB: report.peak_rss_bytes / 2 ** 20 };
+}
+
+export interface WorkloadSummary {
+  workload: string;
+  packed: WorkloadRow;
+  /** The faster of the one-example-per-pass rows. */
+  oneAtATime: WorkloadRow;
+  peftBest?: WorkloadRow;
+  packedOverPeft?: number;
+  packedOverOneAtATime: number;
+}
+
+/** Every row of one workload, and the ratios the acceptance asks for (all from this run). */
+export async function measureWorkload(workload: Workload, env: WorkloadEnvironment): Promise<{ rows: WorkloadRow[]; summary: WorkloadSummary }> {
+  const rows: WorkloadRow[] = [];
+  process.stderr.write(`  ${workload.name}\n`);
+  rows.push(await sealTrain(workload, env, "Q4_1, one example per pass (defaults)", { weightCopy: "off", packTokens: 0 }));
+  rows.push(await sealTrain(workload, env, "Q4_1 + BF16 weight copies, one example per pass", { weightCopy: "on", packTokens: 0 }));
+  const packed = await sealTrain(workload, env, `Q4_1 + BF16 weight copies, packed to ${env.packTokens} tokens`, { weightCopy: "on", packTokens: env.packTokens });
+  rows.push(packed);
+  const peftRows: WorkloadRow[] = [];
+  if (env.python) for (const batch of env.peftBatches) peftRows.push(await peft(workload, env, batch));
+  rows.push(...peftRows);
+  const fastest = (list: WorkloadRow[]) => list.reduce((best, row) => (row.tokensPerSecond > best.tokensPerSecond ? row : best));
+  const oneAtATime = fastest(rows.slice(0, 2));
+  const peftBest = peftRows.length ? fastest(peftRows) : undefined;
+  return {
+    rows,
+    summary: {
+      workload: workload.name,
+      packed,
+      oneAtATime,
+      ...(peftBest ? { peftBest, packedOverPeft: packed.tokensPerSecond / peftBest.tokensPerSecond } : {}),
+      packedOverOneAtATime: packed.tokensPerSecond / oneAtATime.tokensPerSecond,
+    },
+  };
+}
+
+/**
+ * Matrix-product work per trained token, in FLOPs: the forward product and the backward product
+ * for the input's gradient through every base matrix (2 + 2 per weight; frozen weights have no
+ * weight gradient), and forward, input-gradient and weight-gradient products through LoRA's A and
+ * B (6 per parameter). Attention scores and elementwise work are left out, and the output layer is
+ * counted for every token (only labelled ones pay it), so this overstates slightly.
+ */
+export function flopsPerToken(baseMatrixParameters: number, loraParameters: number): number {
+  return 4 * baseMatrixParameters + 6 * loraParameters;
+}
+
+/** The machine's GEMM ceiling in GFLOP/s (PyTorch's best, fp32 and bf16), or undefined without the PEFT environment. */
+export async function gemmCeiling(python: string | undefined, threads: number): Promise<{ fp32: number; bf16?: number } | undefined> {
+  if (!python) return undefined;
+  const { stdout } = await run(python, ["bench/trainer/gemm_ceiling.py", "--threads", String(threads)]);
+  return JSON.parse(stdout) as { fp32: number; bf16?: number };
+}
