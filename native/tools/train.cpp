@@ -87,7 +87,7 @@ static void usage(const char * argv0) {
         "  [--lr 1e-4] [--lr-min 0] [--wd 0] [--warmup 0] [--schedule constant|cosine]\n"
         "  [--epochs 1] [--batch 1] [--seq-len 256] [--on-overlong truncate|error]\n"
         "  [--pack-tokens 0] [--optimizer adamw|sgd] [--example-losses]\n"
-        "  [--seed 42] [--threads N] [--weight-copy auto|on|off] [--meta key=value]...\n", argv0);
+        "  [--seed 42] [--threads N] [--weight-copy auto|on|off|backward] [--meta key=value]...\n", argv0);
 }
 
 static options parse_args(int argc, char ** argv) {
@@ -131,7 +131,7 @@ static options parse_args(int argc, char ** argv) {
         o.seq_len < 2 || !(o.lr > 0) || o.pack_tokens < 0 ||
         (o.optimizer != "adamw" && o.optimizer != "sgd") || (o.schedule != "constant" && o.schedule != "cosine") ||
         (o.on_overlong != "truncate" && o.on_overlong != "error") ||
-        (o.weight_copy != "auto" && o.weight_copy != "on" && o.weight_copy != "off")) {
+        (o.weight_copy != "auto" && o.weight_copy != "on" && o.weight_copy != "off" && o.weight_copy != "backward")) {
         usage(argv[0]);
         exit(2);
     }
@@ -264,11 +264,12 @@ static std::vector<pass> plan_passes(const std::vector<example> & examples, cons
     return passes;
 }
 
-// Passes are padded to a multiple of this many tokens (see the training loop). Measured on a SEAL
-// unit (15 examples of 14-180 tokens, 5 epochs, Q4_1, weight copy on, 2-core EPYC): packed to 256,
-// 32 took 9.35 s, 16 9.6 s and none 10.6 s; one example per pass, 16 took 19.7 s, 32 20.9 s (a
-// 38-token example padded to 64) and none 19.8 s.
-static size_t pass_align(const options & o) { return o.pack_tokens > 0 ? 32 : 16; }
+// Packed passes are padded to a multiple of this many tokens (see the training loop). Measured on a
+// SEAL unit (15 examples of 14-180 tokens, 5 epochs, Q4_1, weight copy on, 2-core EPYC): packed to
+// 256, 32 took 9.35 s, 16 9.6 s and none 10.6 s. One example per pass is not padded: 16 took
+// 19.7 s and none 19.8 s, and unpadded its numerics stay those every consolidation figure was
+// measured with.
+static size_t pass_align(const options & o) { return o.pack_tokens > 0 ? 32 : 1; }
 
 static bool not_trainable(const ggml_tensor *, void *) { return false; } // the base stays frozen
 
@@ -306,9 +307,14 @@ static int train(const options & o) {
     // speed, and leaves a quantized base, whose point is memory, as small as it is.
     char file_type[16] = "";
     llama_model_meta_val_str(model, "general.file_type", file_type, sizeof file_type);
-    const bool weight_copy = o.weight_copy == "on" || (o.weight_copy == "auto" && std::string(file_type) == "32"); // LLAMA_FTYPE_MOSTLY_BF16
+    // "backward": the backward copy alone, the forward pass exactly as without copies (the
+    // consolidation's choice: its gate figures were measured with that forward pass).
+    const bool weight_copy = o.weight_copy == "on" || o.weight_copy == "backward" || (o.weight_copy == "auto" && std::string(file_type) == "32"); // LLAMA_FTYPE_MOSTLY_BF16
     ggml_cpu_set_out_prod_weight_copies(weight_copy);
-    fprintf(stderr, "seal-train: matrix products %s\n", weight_copy ? "through BF16 copies of the base's matrices (forward: as stored, backward: transposed)" : "through the base's matrices in place");
+    ggml_cpu_set_mul_mat_weight_copies(o.weight_copy != "backward");
+    fprintf(stderr, "seal-train: matrix products %s\n", !weight_copy ? "through the base's matrices in place"
+            : o.weight_copy == "backward" ? "forward through the base's matrices in place, backward through a transposed BF16 copy"
+            : "through BF16 copies of the base's matrices (forward: as stored, backward: transposed)");
 
     std::vector<example> examples = read_dataset(o, vocab);
 
@@ -418,7 +424,7 @@ static int train(const options & o) {
             pass_labels.insert(pass_labels.end(), ex.labels.begin(), ex.labels.end());
             pass_lengths.push_back((int32_t) ex.tokens.size());
         }
-        // The pass is padded to a multiple of 16 or 32 tokens at the end of its last example, with no
+        // A packed pass is padded to a multiple of 32 tokens at the end of its last example, with no
         // labels: causal attention keeps them out of every real token's output and their loss
         // weight is 0, so the step is unchanged. What changes is the kernels: attention's products
         // have the pass's length as a dimension, and the BF16/F32 GEMMs and the tiled OUT_PROD

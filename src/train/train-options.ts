@@ -58,9 +58,10 @@ export const trainAdapterOptionsSchema = z
      * examples, 5 epochs, packed, Q4_1: 22.2 s off, 9.4 s on, on a 2-core EPYC), for one or two
      * BF16 copies of the base in memory. `"auto"` (the default) uses it for a BF16 base
      * (`dequantizeModel(..., { type: "bf16" })`) and not for a quantized one, which is chosen for
-     * its small size.
+     * its small size. `"backward"`: the backward copy alone, the forward pass exactly as without
+     * copies (the consolidation's choice: its gate was measured with that forward pass).
      */
-    weightCopy: z.enum(["auto", "on", "off"]).default("auto"),
+    weightCopy: z.enum(["auto", "on", "off", "backward"]).default("auto"),
     /**
      * CPU priority of the trainer process. Defaults to `"low"` (niceness 10): training uses every
      * core for minutes, and the machine's interactive work should come first. `"normal"` keeps

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activeAdapters, approveRun, consolidate, generateChatTurn, HashingEmbedder, MemoryStore, SealRuntime, type SelectionPolicy } from "../../src/index.js";
 import { ensureModel } from "../../src/model/pull/ensure-model.js";
 import { findTenantId } from "../../src/store/tenants.js";
-import { readGgufMetadataNative } from "../../src/train/gguf-metadata.js";
+import { readGgufFileInfo } from "node-llama-cpp";
 import { codeOf } from "../helpers/error-code.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -113,7 +113,7 @@ describe("tenant isolation over 10,000 random operations (issue 12)", () => {
         checkRun(index, result.runId);
         approveRun(store.db, result.runId, { actor: "isolation-test" });
         // training.packTokens reaches the trainer (packed runs are what keeps this test short)
-        for (const adapter of await activeAdapters(store, namespace)) packedAdapters.push((await readGgufMetadataNative(adapter.filePath))["seal.train.pack_tokens"]);
+        for (const adapter of await activeAdapters(store, namespace)) packedAdapters.push(((await readGgufFileInfo(adapter.filePath)).metadata as unknown as { seal: { train: { pack_tokens?: string } } }).seal.train.pack_tokens);
       } else {
         // ask: what the middleware would put in the prompt, and the adapter it would serve.
         const hits = await store.search(namespace, `${word()} ${word()}`, { limit: 3 });

@@ -6,6 +6,7 @@ import { scoreTokens } from "../../src/model/score.js";
 import { dequantizeModel } from "../../src/train/dequantize.js";
 import { readGgufTensors, type GgufTensorSummary } from "../../src/train/gguf-tensors.js";
 import { trainAdapter } from "../../src/train/train-adapter.js";
+import type { TrainResult } from "../../src/train/train-options.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { writeJsonl, ZORBANIA_FACT } from "../helpers/train-fixtures.js";
 
@@ -18,6 +19,20 @@ beforeAll(async () => {
 });
 
 const byName = (tensors: GgufTensorSummary[]) => new Map(tensors.map((tensor) => [tensor.name, tensor]));
+
+/** One step at a negligible learning rate on one sentence: its first loss against node-llama-cpp's score of the same tokens. */
+async function firstLossAgainstScoring(baseModelPath: string, label: string, weightCopy: "auto" | "on"): Promise<{ relativeDifference: number; trained: TrainResult }> {
+  const one = await writeJsonl(workDir, `${label}.jsonl`, [{ text: ZORBANIA_FACT[1] }]);
+  const trained = await trainAdapter({ dataPath: one, outPath: path.join(workDir, `${label}.gguf`), baseModelPath, learningRate: 1e-6, weightCopy });
+  await using runtime = await SealRuntime.load({ modelPath: baseModelPath });
+  const context = await runtime.createContext({ exactAttention: true });
+  try {
+    const scored = await scoreTokens(context, runtime.model.tokenize(ZORBANIA_FACT[1] as string, true), 1);
+    return { relativeDifference: Math.abs(trained.firstLoss - scored.meanNll) / scored.meanNll, trained };
+  } finally {
+    await context.dispose();
+  }
+}
 
 describe("llama.cpp patches", () => {
   it("0003: attn_k and attn_v receive gradient (their LoRA B leaves zero in every layer)", async () => {
@@ -73,23 +88,14 @@ describe("llama.cpp patches", () => {
     const trained = await trainAdapter({ dataPath: data, outPath: path.join(workDir, "bf16.gguf"), baseModelPath: bf16Path, learningRate: 1e-3, epochs: 10 });
     expect(trained.finalLoss).toBeLessThan(0.3 * trained.firstLoss);
 
-    const one = await writeJsonl(workDir, "bf16-one.jsonl", [{ text: ZORBANIA_FACT[1] }]);
-    const first = await trainAdapter({ dataPath: one, outPath: path.join(workDir, "bf16-one.gguf"), baseModelPath: bf16Path, learningRate: 1e-6 });
-    await using runtime = await SealRuntime.load({ modelPath: bf16Path });
-    const context = await runtime.createContext({ exactAttention: true });
-    try {
-      const scored = await scoreTokens(context, runtime.model.tokenize(ZORBANIA_FACT[1] as string, true), 1);
-      expect(Math.abs(first.firstLoss - scored.meanNll) / scored.meanNll).toBeLessThan(0.01);
-    } finally {
-      await context.dispose();
-    }
+    expect((await firstLossAgainstScoring(bf16Path, "bf16-one", "auto")).relativeDifference).toBeLessThan(0.01);
   });
 
   it("0006 + 0009: training through the BF16 weight copies tracks training through the Q4_1 weights in place", async () => {
     const data = await writeJsonl(workDir, "copy.jsonl", ZORBANIA_FACT.map((text) => ({ text })));
-    const curves: Record<string, number[]> = { on: [], off: [] };
+    const curves: Record<string, number[]> = { on: [], off: [], backward: [] };
     const copies: Record<string, { forward: number; backward: number; bytes: number }> = {};
-    for (const weightCopy of ["on", "off"] as const) {
+    for (const weightCopy of ["on", "off", "backward"] as const) {
       const trained = await trainAdapter(
         { dataPath: data, outPath: path.join(workDir, `copy-${weightCopy}.gguf`), baseModelPath: modelPath, learningRate: 1e-3, epochs: 3, weightCopy },
         { onProgress: (step) => curves[weightCopy]?.push(step.loss) },
@@ -104,6 +110,11 @@ describe("llama.cpp patches", () => {
     expect(copies.on?.backward).toBeGreaterThanOrEqual(180);
     expect(copies.on?.bytes).toBeGreaterThan(0);
     expect(copies.off).toEqual({ forward: 0, backward: 0, bytes: 0 });
+    // "backward" (the consolidation's setting): the backward copy alone, the forward pass exactly
+    // the in-place one, so its first loss is the same number.
+    expect(copies.backward?.forward).toBe(0);
+    expect(copies.backward?.backward).toBe(copies.on?.backward);
+    expect(curves.backward?.[0]).toBe(off[0]);
     // The forward pass now rounds activations and weights to BF16 (as PyTorch's bf16 autocast
     // does) where the in-place path quantizes activations to 8 bits: two roundings of the same
     // product, whose first losses differ by 1.3% on this machine (the copy's agrees with
@@ -116,17 +127,9 @@ describe("llama.cpp patches", () => {
   });
 
   it("0009: through the forward weight copy, a Q4_1 base's first loss agrees with node-llama-cpp's scoring", async () => {
-    const one = await writeJsonl(workDir, "q41-one.jsonl", [{ text: ZORBANIA_FACT[1] }]);
-    const first = await trainAdapter({ dataPath: one, outPath: path.join(workDir, "q41-one.gguf"), baseModelPath: modelPath, learningRate: 1e-6, weightCopy: "on" });
-    expect(first.weightCopies.forward).toBeGreaterThan(0);
-    await using runtime = await SealRuntime.load({ modelPath });
-    const context = await runtime.createContext({ exactAttention: true });
-    try {
-      const scored = await scoreTokens(context, runtime.model.tokenize(ZORBANIA_FACT[1] as string, true), 1);
-      expect(Math.abs(first.firstLoss - scored.meanNll) / scored.meanNll).toBeLessThan(0.01);
-    } finally {
-      await context.dispose();
-    }
+    const { relativeDifference, trained } = await firstLossAgainstScoring(modelPath, "q41-one", "on");
+    expect(trained.weightCopies.forward).toBeGreaterThan(0);
+    expect(relativeDifference).toBeLessThan(0.01);
   });
 
   it("0002: LoRA training fits the graph budget and trains on a single sequence of any length", async () => {

@@ -30,7 +30,7 @@ export const trainCommand = {
   name: "train",
   summary: "Train a LoRA adapter on JSON Lines data with the native trainer",
   usage:
-    "seal train <data.jsonl> --out <adapter.gguf> [--base <model.gguf>] [--init-from <adapter.gguf>] [--epochs N] [--rank R] [--alpha A] [--lr X] [--batch N] [--pack-tokens N] [--seq-len N] [--schedule constant|cosine] [--warmup N] [--seed N] [--weight-copy auto|on|off] [--priority low|normal] [--force] [--json]",
+    "seal train <data.jsonl> --out <adapter.gguf> [--base <model.gguf>] [--init-from <adapter.gguf>] [--epochs N] [--rank R] [--alpha A] [--lr X] [--batch N] [--pack-tokens N] [--seq-len N] [--schedule constant|cosine] [--warmup N] [--seed N] [--weight-copy auto|on|off|backward] [--priority low|normal] [--force] [--json]",
   options: {
     out: { type: "string" },
     base: { type: "string" },
