@@ -24,6 +24,7 @@ import { activeAdapters } from "../src/memory/served-adapter.js";
 import { generateChatReply } from "../src/model/chat-turn.js";
 import { containsAnswer } from "../src/eval/squad-grading.js";
 import { inventedFacts, type BenchFact } from "./consolidation/invented-facts.js";
+import { cpuFlags } from "./cpu-flags.js";
 
 const { values } = parseArgs({ options: { parts: { type: "string", default: "main,strategies,sequential" }, facts: { type: "string", default: "50" }, fresh: { type: "boolean", default: false } } });
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -32,8 +33,7 @@ const outDir = path.join(root, "bench/results/consolidation");
 await fs.mkdir(outDir, { recursive: true });
 const runtime = await SealRuntime.load({ modelPath: (await ensureModel()).path });
 const work = await fs.mkdtemp(path.join(os.tmpdir(), "seal-bench-consolidation-"));
-const flags = (await fs.readFile("/proc/cpuinfo", "utf8").catch(() => "")).match(/^flags\s*:(.*)$/m)?.[1]?.split(" ").filter((flag) => /avx512_bf16|amx|avx512f|avx2/.test(flag)) ?? [];
-const machine = { cpu: os.cpus()[0]?.model ?? "unknown", cpus: os.availableParallelism(), flags: [...new Set(flags)] };
+const machine = { cpu: os.cpus()[0]?.model ?? "unknown", cpus: os.availableParallelism(), flags: await cpuFlags(/avx512_bf16|amx|avx512f|avx2/) };
 
 async function freshStore(name: string, facts: readonly BenchFact[]): Promise<MemoryStore> {
   const file = path.join(work, `${name}.db`);

@@ -20,9 +20,9 @@ import { dequantizeModel } from "../src/train/dequantize.js";
 import { createLoraAdapter } from "../src/train/lora-init.js";
 import { nativeBinary } from "../src/train/native-paths.js";
 import { trainAdapter } from "../src/train/train-adapter.js";
-import { readGgufTensors } from "../src/train/gguf-tensors.js";
 import { resolveCacheDir } from "../src/config/paths.js";
-import { consolidationSet, flopsPerToken, gemmCeiling, measureWorkload, sealUnit, type WorkloadRow, type WorkloadSummary } from "./trainer/real-workload.js";
+import { cpuFlags } from "./cpu-flags.js";
+import { baseMatrixParameters, consolidationSet, flopsPerToken, gemmCeiling, measureWorkload, sealUnit, type WorkloadRow, type WorkloadSummary } from "./trainer/real-workload.js";
 
 const run = promisify(execFile);
 const { values } = parseArgs({ options: { sequences: { type: "string", default: "8" }, "skip-peft": { type: "boolean" }, "skip-workload": { type: "boolean" }, profile: { type: "boolean" } } });
@@ -116,8 +116,8 @@ const inner = await trainAdapter({ dataPath: innerData, outPath: path.join(work,
 const innerWall = (Date.now() - innerStart) / 1000;
 
 // The real workload: many short examples. PEFT's best configuration is searched over batch sizes.
-const cpuFlags = ((await fs.readFile("/proc/cpuinfo", "utf8")).match(/^flags\s*:(.*)$/m)?.[1] ?? "").split(" ").filter((flag) => /^(avx2|avx512f|avx512_bf16|avx512_vnni|amx_bf16|amx_tile|amx_int8|f16c|fma)$/.test(flag));
-const bf16Cpu = cpuFlags.some((flag) => flag === "avx512_bf16" || flag === "amx_bf16");
+const flags = await cpuFlags(/^(avx2|avx512f|avx512_bf16|avx512_vnni|amx_bf16|amx_tile|amx_int8|f16c|fma)$/);
+const bf16Cpu = flags.some((flag) => flag === "avx512_bf16" || flag === "amx_bf16");
 const workloadRows: WorkloadRow[] = [];
 const workloadSummaries: WorkloadSummary[] = [];
 let ceiling: { fp32: number; bf16?: number } | undefined;
@@ -129,11 +129,7 @@ if (!values["skip-workload"]) {
     workloadRows.push(...measured.rows);
     workloadSummaries.push(measured.summary);
   }
-  const matrices = (await readGgufTensors(modelPath)).filter((tensor) => /^blk\.\d+\.(attn_q|attn_k|attn_v|attn_output|ffn_gate|ffn_up|ffn_down)\.weight$|^output\.weight$/.test(tensor.name));
-  const tied = !matrices.some((tensor) => tensor.name === "output.weight");
-  const embedding = tied ? (await readGgufTensors(modelPath)).find((tensor) => tensor.name === "token_embd.weight") : undefined;
-  const baseParameters = [...matrices, ...(embedding ? [embedding] : [])].reduce((sum, tensor) => sum + tensor.shape[0] * tensor.shape[1], 0);
-  flopsToken = flopsPerToken(baseParameters, inner.trainableParameters);
+  flopsToken = flopsPerToken(await baseMatrixParameters(modelPath), inner.trainableParameters);
   ceiling = await gemmCeiling(havePeft ? python : undefined, THREADS);
 }
 const ceilingBest = ceiling ? Math.max(ceiling.fp32, ceiling.bf16 ?? 0) : Number.NaN;
@@ -172,7 +168,7 @@ const lines = [
   ...(workloadRows.length
     ? [
         "",
-        `Real workload: lr 1e-3, seq-len 512, ${THREADS} threads; CPU flags: ${cpuFlags.join(" ")}`,
+        `Real workload: lr 1e-3, seq-len 512, ${THREADS} threads; CPU flags: ${flags.join(" ")}`,
         "",
         "| workload | trainer | configuration | tokens/s | train s | wall s | steps | final loss | peak RSS (MB) |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|",
@@ -200,6 +196,6 @@ await fs.mkdir("bench/results", { recursive: true });
 await fs.writeFile("bench/results/trainer.txt", lines.join("\n") + "\n");
 await fs.writeFile(
   "bench/results/trainer.json",
-  JSON.stringify({ date: new Date().toISOString(), cpu: os.cpus()[0]?.model, threads: THREADS, sequenceLength: SEQ_LEN, sequences: SEQUENCES, rows: results, ratioBestOursToBestPeft: bestOurs / bestPeft, crossCheck, innerLoop: { seconds: innerWall, steps: inner.steps, tokensPerSecond: inner.tokensPerSecond }, cpuFlags, workload: { rows: workloadRows, summaries: workloadSummaries, gemmCeilingGflops: ceiling, flopsPerToken: flopsToken }, profile }, null, 2) + "\n",
+  JSON.stringify({ date: new Date().toISOString(), cpu: os.cpus()[0]?.model, threads: THREADS, sequenceLength: SEQ_LEN, sequences: SEQUENCES, rows: results, ratioBestOursToBestPeft: bestOurs / bestPeft, crossCheck, innerLoop: { seconds: innerWall, steps: inner.steps, tokensPerSecond: inner.tokensPerSecond }, cpuFlags: flags, workload: { rows: workloadRows, summaries: workloadSummaries, gemmCeilingGflops: ceiling, flopsPerToken: flopsToken }, profile }, null, 2) + "\n",
 );
 await fs.rm(work, { recursive: true, force: true });

@@ -278,14 +278,18 @@ def copy_init_adapter(peft_model: Any, path: str, rank: int, alpha: float, permu
     return copied
 
 
+def forward_logits(model: Any, precision: str, **inputs: torch.Tensor) -> torch.Tensor:
+    """The model's logits, under bf16 autocast for --precision bf16."""
+    if precision == "bf16":
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            return model(**inputs).logits
+    return model(**inputs).logits
+
+
 def sequence_loss(model: Any, ex: Example, precision: str) -> torch.Tensor:
     input_ids = torch.tensor([ex.tokens], dtype=torch.long)
     targets = torch.tensor(ex.targets, dtype=torch.long)
-    if precision == "bf16":
-        with torch.autocast("cpu", dtype=torch.bfloat16):
-            logits = model(input_ids=input_ids).logits[0]
-    else:
-        logits = model(input_ids=input_ids).logits[0]
+    logits = forward_logits(model, precision, input_ids=input_ids)[0]
     # mean cross-entropy over labelled positions (targets == -100 are ignored)
     return F.cross_entropy(logits.float(), targets, ignore_index=-100, reduction="mean")
 
@@ -303,11 +307,7 @@ def batch_loss(model: Any, batch: list[Example], precision: str) -> torch.Tensor
         input_ids[row, :n] = torch.tensor(ex.tokens)
         attention[row, :n] = 1
         targets[row, :n] = torch.tensor(ex.targets)
-    if precision == "bf16":
-        with torch.autocast("cpu", dtype=torch.bfloat16):
-            logits = model(input_ids=input_ids, attention_mask=attention).logits
-    else:
-        logits = model(input_ids=input_ids, attention_mask=attention).logits
+    logits = forward_logits(model, precision, input_ids=input_ids, attention_mask=attention)
     per_token = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100,
                                 reduction="none").reshape(len(batch), width)
     labelled = (targets != -100).float()

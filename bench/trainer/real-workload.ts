@@ -7,6 +7,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { trainingTexts } from "../../src/eval/self-edit-text.js";
+import { readGgufTensors } from "../../src/train/gguf-tensors.js";
 import { trainAdapter } from "../../src/train/train-adapter.js";
 
 const run = promisify(execFile);
@@ -123,6 +124,14 @@ export async function measureWorkload(workload: Workload, env: WorkloadEnvironme
       packedOverOneAtATime: packed.tokensPerSecond / oneAtATime.tokensPerSecond,
     },
   };
+}
+
+/** Parameters of the base's matrices that every token goes through: the 7 per-layer matrices and the output layer (the token embedding where the two are tied). */
+export async function baseMatrixParameters(modelPath: string): Promise<number> {
+  const tensors = await readGgufTensors(modelPath);
+  const output = tensors.find((tensor) => tensor.name === "output.weight") ?? tensors.find((tensor) => tensor.name === "token_embd.weight");
+  const layers = tensors.filter((tensor) => /^blk\.\d+\.(attn_q|attn_k|attn_v|attn_output|ffn_gate|ffn_up|ffn_down)\.weight$/.test(tensor.name));
+  return [...layers, ...(output ? [output] : [])].reduce((sum, tensor) => sum + tensor.shape[0] * tensor.shape[1], 0);
 }
 
 /**
