@@ -123,7 +123,7 @@ const workloadSummaries: WorkloadSummary[] = [];
 let ceiling: { fp32: number; bf16?: number } | undefined;
 let flopsToken = Number.NaN;
 if (!values["skip-workload"]) {
-  const env = { modelPath, workDir: work, threads: THREADS, ...(havePeft ? { python } : {}), peftPrecision: bf16Cpu ? ("bf16" as const) : ("fp32" as const), peftBatches: [1, 4, 8], packTokens: 256 };
+  const env = { modelPath, workDir: work, threads: THREADS, ...(havePeft ? { python } : {}), peftPrecision: bf16Cpu ? ("bf16" as const) : ("fp32" as const), peftBatches: [1, 4, 8, 16], packTokens: 256 };
   for (const workload of [await sealUnit(dataDir, work), await consolidationSet(path.resolve("."))]) {
     const measured = await measureWorkload(workload, env);
     workloadRows.push(...measured.rows);

@@ -49,6 +49,14 @@
 
 using json = nlohmann::ordered_json;
 
+// User plus system CPU time of the whole process so far. Over the training loop, next to its wall
+// time, it shows how many threads really worked (patch 0011: before it, always 4, whatever --threads said).
+static double process_cpu_seconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return (double) usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + (double) usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
 static std::atomic<bool> g_interrupted{false};
 static void on_signal(int) { g_interrupted = true; }
 
@@ -404,6 +412,7 @@ static int train(const options & o) {
            { "trainable_parameters", n_trainable }, { "rank", o.rank }, { "alpha", alpha } });
 
     const auto t_start = std::chrono::steady_clock::now();
+    const double cpu_start = process_cpu_seconds();
     int64_t tokens_done = 0;
     double step_loss_sum = 0.0;
     int step_passes = 0, step_examples = 0;
@@ -495,6 +504,7 @@ static int train(const options & o) {
     if (!seal::write_lora_adapter(o.out, shapes.architecture, alpha, trainable, metadata, error)) fail("OUTPUT_UNWRITABLE", error);
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+    const double cpu_seconds = process_cpu_seconds() - cpu_start;
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     // The BF16 copies of the base's matrices that --weight-copy made (patches 0006 and 0009): how
@@ -504,7 +514,7 @@ static int train(const options & o) {
     ggml_cpu_get_weight_copies(&copies_forward, &copies_backward, &copies_bytes);
     emit({ { "type", "done" }, { "path", o.out }, { "steps", schedule.step }, { "first_loss", first_loss }, { "final_loss", last_loss },
            { "seconds", seconds }, { "tokens_per_s", tokens_done / std::max(seconds, 1e-9) },
-           { "peak_rss_bytes", (int64_t) usage.ru_maxrss * 1024 },
+           { "peak_rss_bytes", (int64_t) usage.ru_maxrss * 1024 }, { "threads", threads }, { "cpu_seconds", cpu_seconds },
            { "weight_copies", { { "forward", copies_forward }, { "backward", copies_backward }, { "bytes", (int64_t) copies_bytes } } } });
 
     llama_adapter_lora_free(adapter);

@@ -150,6 +150,8 @@ export async function trainAdapter(options: TrainAdapterOptions, control: TrainC
     seconds: Number(done.seconds),
     tokensPerSecond: Number(done.tokens_per_s),
     peakRssBytes: Number(done.peak_rss_bytes ?? 0),
+    threads: Number(done.threads ?? 0),
+    cpuSeconds: Number(done.cpu_seconds ?? 0),
     weightCopies: weightCopiesOf(done.weight_copies),
     trainableParameters,
     warnings,

@@ -102,6 +102,10 @@ export interface TrainResult {
   tokensPerSecond: number;
   /** Peak resident memory of the trainer process. */
   peakRssBytes: number;
+  /** The threads the trainer computed with. */
+  threads: number;
+  /** CPU time (user + system) over the training loop: next to `seconds`, how many threads really worked. */
+  cpuSeconds: number;
   /** The BF16 copies of the base's matrices that `weightCopy` made: for the forward and the backward products, and their bytes. */
   weightCopies: { forward: number; backward: number; bytes: number };
   trainableParameters: number;

@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureModel } from "../../src/model/pull/ensure-model.js";
@@ -130,6 +131,17 @@ describe("llama.cpp patches", () => {
     const { relativeDifference, trained } = await firstLossAgainstScoring(modelPath, "q41-one", "on");
     expect(trained.weightCopies.forward).toBeGreaterThan(0);
     expect(relativeDifference).toBeLessThan(0.01);
+  });
+
+  // On one CPU, four threads and one would both use at most one CPU-second per second.
+  it.runIf(os.availableParallelism() >= 2)("0011: --threads 1 trains on one thread (before, training always ran 4)", async () => {
+    const data = await writeJsonl(workDir, "threads.jsonl", ZORBANIA_FACT.map((text) => ({ text })));
+    const trained = await trainAdapter({ dataPath: data, outPath: path.join(workDir, "threads.gguf"), baseModelPath: modelPath, learningRate: 1e-4, epochs: 6, threads: 1 });
+    expect(trained.threads).toBe(1);
+    // One thread works at most one CPU-second per second of the loop; four on two or more CPUs
+    // worked 1.5-1.9 here.
+    expect(trained.cpuSeconds).toBeGreaterThan(0);
+    expect(trained.cpuSeconds / trained.seconds).toBeLessThan(1.15);
   });
 
   it("0002: LoRA training fits the graph budget and trains on a single sequence of any length", async () => {
