@@ -50,11 +50,15 @@
 
 using json = nlohmann::ordered_json;
 
-// User plus system CPU time of the whole process so far. Over the training loop, next to its wall
-// time, it shows how many threads really worked (patch 0011: before it, always 4, whatever --threads said).
-static double process_cpu_seconds() {
+static rusage process_usage() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
+    return usage;
+}
+
+// User plus system CPU time of the process. Over the training loop, next to its wall time, it shows
+// how many threads really worked (patch 0011: before it, always 4, whatever --threads said).
+static double cpu_seconds(const rusage & usage) {
     return (double) usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + (double) usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
 }
 
@@ -413,7 +417,7 @@ static int train(const options & o) {
            { "trainable_parameters", n_trainable }, { "rank", o.rank }, { "alpha", alpha } });
 
     const auto t_start = std::chrono::steady_clock::now();
-    const double cpu_start = process_cpu_seconds();
+    const double cpu_start = cpu_seconds(process_usage());
     int64_t tokens_done = 0;
     double step_loss_sum = 0.0;
     int step_passes = 0, step_examples = 0;
@@ -505,9 +509,7 @@ static int train(const options & o) {
     if (!seal::write_lora_adapter(o.out, shapes.architecture, alpha, trainable, metadata, error)) fail("OUTPUT_UNWRITABLE", error);
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-    const double cpu_seconds = process_cpu_seconds() - cpu_start;
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
+    const rusage usage = process_usage();
     // The BF16 copies of the base's matrices that --weight-copy made (patches 0006 and 0009): how
     // many for the forward and the backward products, and the memory they hold.
     int64_t copies_forward = 0, copies_backward = 0;
@@ -515,7 +517,7 @@ static int train(const options & o) {
     ggml_cpu_get_weight_copies(&copies_forward, &copies_backward, &copies_bytes);
     emit({ { "type", "done" }, { "path", o.out }, { "steps", schedule.step }, { "first_loss", first_loss }, { "final_loss", last_loss },
            { "seconds", seconds }, { "tokens_per_s", tokens_done / std::max(seconds, 1e-9) },
-           { "peak_rss_bytes", (int64_t) usage.ru_maxrss * 1024 }, { "threads", threads }, { "cpu_seconds", cpu_seconds },
+           { "peak_rss_bytes", (int64_t) usage.ru_maxrss * 1024 }, { "threads", threads }, { "cpu_seconds", cpu_seconds(usage) - cpu_start },
            { "weight_copies", { { "forward", copies_forward }, { "backward", copies_backward }, { "bytes", (int64_t) copies_bytes } } } });
 
     llama_adapter_lora_free(adapter);
