@@ -1,9 +1,10 @@
 import fs from "node:fs/promises";
 import os from "node:os";
+import path from "node:path";
 import { SealError, throwIfAborted } from "../errors.js";
 import { CommandNotFoundError, runCommand } from "../system/run-command.js";
 import { withNativeBuildLock } from "./native-build-lock.js";
-import { llamaPackageDir, nativeBuildDir, nativeSourceDir, resolveNativeBackend, type NativeBackend } from "./native-paths.js";
+import { llamaPackageDir, nativeBuildDir, nativeSourceDigest, nativeSourceDir, nativeSourcesStamp, resolveNativeBackend, type NativeBackend } from "./native-paths.js";
 
 /** The programs `seal native build` makes. Only these targets (and what they link) are compiled. */
 export const NATIVE_TARGETS = ["seal-gguf-info", "seal-gguf-tensors", "seal-lora-init", "seal-train", "seal-dequantize"] as const;
@@ -71,6 +72,9 @@ async function build(buildDir: string, backend: NativeBackend, started: number, 
   const jobs = options.jobs ?? Math.max(1, os.availableParallelism());
   const targets = options.server ? [...NATIVE_TARGETS, SERVER_TARGET] : [...NATIVE_TARGETS];
   await runStep("build", ["--build", buildDir, "--target", ...targets, "-j", String(jobs)], options);
+  // Each program built now is current: ensureNativeBinary rebuilds one whose stamp differs.
+  const digest = nativeSourceDigest();
+  await Promise.all(targets.map((target) => fs.writeFile(nativeSourcesStamp(path.join(buildDir, "bin"), target), `${digest}\n`)));
   return { buildDir, backend, seconds: (Date.now() - started) / 1000 };
 }
 

@@ -64,3 +64,25 @@ export function nativeBinary(name: string, env: NodeJS.ProcessEnv = process.env)
 export function nativeSourceDir(): string {
   return path.join(packageRoot(), "native");
 }
+
+let sourceDigest: string | undefined;
+
+/**
+ * A digest of native/ (the llama.cpp patches, our tools, the CMake files), read once per process.
+ * A program built from other sources (an earlier version of this package, or a checkout before a
+ * patch changed) is stale: it may lack a fix or refuse a flag the TypeScript side passes.
+ */
+export function nativeSourceDigest(): string {
+  if (sourceDigest) return sourceDigest;
+  const root = nativeSourceDir();
+  const hash = createHash("sha256");
+  const files = (fs.readdirSync(root, { recursive: true }) as string[]).filter((file) => fs.statSync(path.join(root, file)).isFile()).sort();
+  for (const file of files) hash.update(`${file}\0`).update(fs.readFileSync(path.join(root, file))).update("\0");
+  sourceDigest = hash.digest("hex");
+  return sourceDigest;
+}
+
+/** The file beside a built program that holds the digest of the sources it was built from. */
+export function nativeSourcesStamp(binDir: string, name: string): string {
+  return path.join(binDir, `${name}.sources`);
+}

@@ -4,7 +4,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureModel } from "../../src/model/pull/ensure-model.js";
-import { nativeBinary } from "../../src/train/native-paths.js";
+import { nativeBinDir, nativeBinary, nativeSourceDigest, nativeSourcesStamp } from "../../src/train/native-paths.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { writeJsonl, ZORBANIA_FACT } from "../helpers/train-fixtures.js";
 
@@ -64,6 +64,27 @@ describe("seal train on a fresh install", () => {
     } finally {
       // Whatever happened above, the original goes back (over the rebuilt one: the same sources).
       await fs.rename(aside, trainer);
+    }
+  });
+
+  // An upgrade of the package (or a changed patch in a checkout) leaves a trainer built from other
+  // sources in the cache; before, it was used as it was (an older trainer refuses newer flags).
+  it("rebuilds a trainer built from other sources, with progress, then trains", { timeout: 900_000 }, async () => {
+    const dir = await tempDir();
+    const data = await writeJsonl(dir, "d.jsonl", ZORBANIA_FACT.map((text) => ({ text })));
+    const out = path.join(dir, "a.gguf");
+    const stamp = nativeSourcesStamp(nativeBinDir({ ...process.env, SEAL_NATIVE_DIR: "" }), "seal-train");
+    await fs.writeFile(stamp, "an older package's sources\n");
+    try {
+      const result = await run(["train", data, "--out", out, "--base", modelPath, "--lr", "1e-6"], { CI: "1" });
+      expect(result.stderr).toContain("the native trainer was built from other sources: rebuilding");
+      expect(result.code, result.stderr.slice(-2000)).toBe(0);
+      expect((await fs.readFile(stamp, "utf8")).trim()).toBe(nativeSourceDigest());
+      const again = await run(["train", data, "--out", out, "--base", modelPath, "--lr", "1e-6", "--force"], { CI: "1" });
+      expect(again.code).toBe(0);
+      expect(again.stderr).not.toContain("rebuilding");
+    } finally {
+      await fs.writeFile(stamp, `${nativeSourceDigest()}\n`);
     }
   });
 });
