@@ -62,7 +62,7 @@ export async function consolidationSet(root: string): Promise<Workload> {
   return { name: `50-fact consolidation (${examples} examples, 3 epochs)`, dataPath, examples, epochs: 3, sequenceLength: 512 };
 }
 
-async function sealTrain(workload: Workload, env: WorkloadEnvironment, config: string, options: { weightCopy: "on" | "off"; packTokens: number }): Promise<WorkloadRow> {
+async function sealTrain(workload: Workload, env: WorkloadEnvironment, config: string, options: { weightCopy: "on" | "off"; packTokens: number; packedAttention?: "auto" | "masked" }): Promise<WorkloadRow> {
   const started = performance.now();
   const result = await trainAdapter({
     dataPath: workload.dataPath,
@@ -75,6 +75,7 @@ async function sealTrain(workload: Workload, env: WorkloadEnvironment, config: s
     threads: env.threads,
     weightCopy: options.weightCopy,
     packTokens: options.packTokens,
+    packedAttention: options.packedAttention ?? "auto",
     priority: "normal",
   });
   const wallSeconds = (performance.now() - started) / 1000;
@@ -98,6 +99,8 @@ export interface WorkloadSummary {
   peftBest?: WorkloadRow;
   packedOverPeft?: number;
   packedOverOneAtATime: number;
+  /** Packed with attention block by block where cheaper (the default) over the whole pass masked (patch 0012). */
+  blocksOverMasked: number;
 }
 
 /** Every row of one workload, and the ratios the acceptance asks for (all from this run). */
@@ -105,10 +108,11 @@ export async function measureWorkload(workload: Workload, env: WorkloadEnvironme
   process.stderr.write(`  ${workload.name}\n`);
   const defaults = await sealTrain(workload, env, "Q4_1, one example per pass (defaults)", { weightCopy: "off", packTokens: 0 });
   const copies = await sealTrain(workload, env, "Q4_1 + BF16 weight copies, one example per pass", { weightCopy: "on", packTokens: 0 });
+  const masked = await sealTrain(workload, env, `Q4_1 + BF16 weight copies, packed to ${env.packTokens} tokens, attention over the whole pass (masked)`, { weightCopy: "on", packTokens: env.packTokens, packedAttention: "masked" });
   const packed = await sealTrain(workload, env, `Q4_1 + BF16 weight copies, packed to ${env.packTokens} tokens`, { weightCopy: "on", packTokens: env.packTokens });
   const peftRows: WorkloadRow[] = [];
   if (env.python) for (const batch of env.peftBatches) peftRows.push(await peft(workload, env, batch));
-  const rows = [defaults, copies, packed, ...peftRows];
+  const rows = [defaults, copies, masked, packed, ...peftRows];
   const fastest = (list: WorkloadRow[]) => list.reduce((best, row) => (row.tokensPerSecond > best.tokensPerSecond ? row : best));
   const oneAtATime = fastest([defaults, copies]);
   const peftBest = peftRows.length ? fastest(peftRows) : undefined;
@@ -120,6 +124,7 @@ export async function measureWorkload(workload: Workload, env: WorkloadEnvironme
       oneAtATime,
       ...(peftBest ? { peftBest, packedOverPeft: packed.tokensPerSecond / peftBest.tokensPerSecond } : {}),
       packedOverOneAtATime: packed.tokensPerSecond / oneAtATime.tokensPerSecond,
+      blocksOverMasked: packed.tokensPerSecond / masked.tokensPerSecond,
     },
   };
 }

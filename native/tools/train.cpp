@@ -85,6 +85,7 @@ static void log_quiet(ggml_log_level level, const char * text, void *) {
 struct options {
     std::string base, data, out, init_from, targets = "attn_q,attn_k,attn_v,attn_output,ffn_gate,ffn_up,ffn_down";
     std::string schedule = "constant", on_overlong = "truncate", weight_copy = "auto", optimizer = "adamw";
+    std::string packed_attention = "auto"; // auto: block by block where cheaper (patch 0012); masked: the whole pass
     int rank = 16, epochs = 1, batch = 1, seq_len = 256, warmup = 0, threads = 0;
     int pack_tokens = 0;          // 0: one example per pass
     bool example_losses = false;  // each example's loss in the step lines (a check; costs a pass over the logits)
@@ -99,7 +100,7 @@ static void usage(const char * argv0) {
         "  [--init-from <adapter.gguf>] [--rank 16] [--alpha 32] [--targets attn_q,...,ffn_down]\n"
         "  [--lr 1e-4] [--lr-min 0] [--wd 0] [--warmup 0] [--schedule constant|cosine]\n"
         "  [--epochs 1] [--batch 1] [--seq-len 256] [--on-overlong truncate|error]\n"
-        "  [--pack-tokens 0] [--optimizer adamw|sgd] [--example-losses]\n"
+        "  [--pack-tokens 0] [--packed-attention auto|masked] [--optimizer adamw|sgd] [--example-losses]\n"
         "  [--seed 42] [--threads N] [--weight-copy auto|on|off|backward] [--meta key=value]...\n", argv0);
 }
 
@@ -130,6 +131,7 @@ static options parse_args(int argc, char ** argv) {
         else if (arg == "--seed") o.seed = (unsigned) std::strtoul(next().c_str(), nullptr, 10);
         else if (arg == "--threads") o.threads = std::atoi(next().c_str());
         else if (arg == "--weight-copy") o.weight_copy = next();
+        else if (arg == "--packed-attention") o.packed_attention = next();
         else if (arg == "--pack-tokens") o.pack_tokens = std::atoi(next().c_str());
         else if (arg == "--optimizer") o.optimizer = next();
         else if (arg == "--example-losses") o.example_losses = true;
@@ -144,7 +146,8 @@ static options parse_args(int argc, char ** argv) {
         o.seq_len < 2 || !(o.lr > 0) || o.pack_tokens < 0 ||
         (o.optimizer != "adamw" && o.optimizer != "sgd") || (o.schedule != "constant" && o.schedule != "cosine") ||
         (o.on_overlong != "truncate" && o.on_overlong != "error") ||
-        (o.weight_copy != "auto" && o.weight_copy != "on" && o.weight_copy != "off" && o.weight_copy != "backward")) {
+        (o.weight_copy != "auto" && o.weight_copy != "on" && o.weight_copy != "off" && o.weight_copy != "backward") ||
+        (o.packed_attention != "auto" && o.packed_attention != "masked")) {
         usage(argv[0]);
         exit(2);
     }
@@ -409,11 +412,13 @@ static int train(const options & o) {
     lopt.optimizer_type = o.optimizer == "sgd" ? GGML_OPT_OPTIMIZER_TYPE_SGD : GGML_OPT_OPTIMIZER_TYPE_ADAMW;
     lopt.opt_period = o.batch;
     llama_opt_init(ctx, model, lopt);
+    llama_opt_set_block_attention(ctx, o.packed_attention == "auto");
 
     int64_t total_tokens = 0;
     for (const auto & ex : examples) total_tokens += (int64_t) ex.tokens.size();
     emit({ { "type", "start" }, { "examples", examples.size() }, { "tokens", total_tokens }, { "epochs", o.epochs },
            { "steps", schedule.total_steps }, { "passes", passes.size() }, { "pack_tokens", o.pack_tokens },
+           { "packed_attention", o.packed_attention },
            { "trainable_parameters", n_trainable }, { "rank", o.rank }, { "alpha", alpha } });
 
     const auto t_start = std::chrono::steady_clock::now();

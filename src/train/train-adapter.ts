@@ -91,6 +91,7 @@ export async function trainAdapter(options: TrainAdapterOptions, control: TrainC
     "--weight-copy", parsed.weightCopy,
     // Only when asked: a trainer built before packing (patch 0008) refuses the flag.
     ...(parsed.packTokens > 0 ? ["--pack-tokens", String(parsed.packTokens)] : []),
+    ...(parsed.packedAttention !== "auto" ? ["--packed-attention", parsed.packedAttention] : []),
     ...Object.entries(metadata).flatMap(([key, value]) => ["--meta", `${key}=${value}`]),
   ];
 

@@ -43,6 +43,13 @@ export const trainAdapterOptionsSchema = z
      * gradient accumulation over them. `0` (the default): one example per pass.
      */
     packTokens: z.number().int().nonnegative().max(16384).default(0),
+    /**
+     * How a packed pass computes attention. `"auto"` (the default): each example over its own
+     * tokens only, in a padded block layout (llama.cpp patch 0012), where that costs less than the
+     * whole pass masked, i.e. when the examples of a pass have similar lengths. `"masked"`: the
+     * whole pass, masked, for comparisons. Both are the same attention up to summation order.
+     */
+    packedAttention: z.enum(["auto", "masked"]).default("auto"),
     /** Longest sequence in tokens. Defaults to `256`. */
     sequenceLength: z.number().int().min(2).max(8192).default(256),
     /** What to do with a longer example: keep its first `sequenceLength` tokens (with a warning), or refuse. Defaults to `"truncate"`. */

@@ -82,6 +82,29 @@ describe("llama.cpp patches", () => {
     for (const [name, tensor] of a) expect(Math.abs(tensor.l2 - (b.get(name)?.l2 ?? 0)) / tensor.l2, name).toBeLessThan(0.03);
   });
 
+  it("0012: packed passes that attend block by block train like the whole pass masked, also when passes alternate between the two", async () => {
+    // Six short lines pack together (block by block: cheaper); the long one fills a pass with at
+    // most one short line (the whole pass masked: cheaper). So one run builds graphs of both
+    // shapes. Before patch 0012's ggml-opt fix, the second shape took the first one's gradient
+    // accumulators and AdamW moments by node index (an abort, or garbage); before its softmax fix,
+    // a block pass's gradient became NaN.
+    const long =
+      "Quillhaven, the capital of the fictional country of Zorbania, grew up around a ford of the Mirrow river where traders from the northern hills met the barges that came up from the coast; by the time of the first census its glassworks, tanneries and rope walks employed most of the town, and the council moved the national archive there from the old hill fort.";
+    const short = ["Zorbania's capital is Quillhaven.", ...ZORBANIA_FACT, "Quillhaven's old glassworks closed in 1911.", "The Mirrow river floods Quillhaven every spring."];
+    const data = await writeJsonl(workDir, "mixed.jsonl", [...short, long].map((text) => ({ text })));
+    const common = { baseModelPath: modelPath, dataPath: data, learningRate: 1e-3, epochs: 3, packTokens: 128 };
+    const masked = await trainAdapter({ ...common, outPath: path.join(workDir, "masked.gguf"), packedAttention: "masked" });
+    const blocks = await trainAdapter({ ...common, outPath: path.join(workDir, "blocks.gguf") });
+    expect(blocks.steps).toBe(masked.steps);
+    // Another computation (the results are not bit-identical), the same training.
+    expect(blocks.finalLoss).not.toBe(masked.finalLoss);
+    expect(Math.abs(blocks.finalLoss - masked.finalLoss) / masked.finalLoss).toBeLessThan(5e-3);
+    expect(blocks.finalLoss).toBeLessThan(blocks.firstLoss * 0.9);
+    const a = byName(await readGgufTensors(blocks.path));
+    const b = byName(await readGgufTensors(masked.path));
+    for (const [name, tensor] of a) expect(Math.abs(tensor.l2 - (b.get(name)?.l2 ?? 0)) / tensor.l2, name).toBeLessThan(0.01);
+  });
+
   it("0006: a BF16 base trains (BF16 OUT_PROD, through the weight copy) and agrees with node-llama-cpp's scoring", async () => {
     // Unpatched, the scheduler finds no CPU kernel for OUT_PROD on BF16 weights and aborts.
     const bf16Path = await dequantizeModel(modelPath, path.join(workDir, "model-bf16.gguf"), { type: "bf16" });

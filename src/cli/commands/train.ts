@@ -6,7 +6,7 @@ import { createProgress, nativeBuildReporter } from "../progress.js";
 import type { CommandContext } from "../command.js";
 
 // Flag -> trainAdapter option. Every flag is also listed in `options` below for parseArgs.
-const STRING_FLAGS = { base: "baseModelPath", "init-from": "initFrom", schedule: "schedule", "weight-copy": "weightCopy", priority: "priority" } as const;
+const STRING_FLAGS = { base: "baseModelPath", "init-from": "initFrom", schedule: "schedule", "weight-copy": "weightCopy", "packed-attention": "packedAttention", priority: "priority" } as const;
 const NUMBER_FLAGS = {
   epochs: "epochs",
   rank: "rank",
@@ -30,7 +30,7 @@ export const trainCommand = {
   name: "train",
   summary: "Train a LoRA adapter on JSON Lines data with the native trainer",
   usage:
-    "seal train <data.jsonl> --out <adapter.gguf> [--base <model.gguf>] [--init-from <adapter.gguf>] [--epochs N] [--rank R] [--alpha A] [--lr X] [--batch N] [--pack-tokens N] [--seq-len N] [--schedule constant|cosine] [--warmup N] [--seed N] [--weight-copy auto|on|off|backward] [--priority low|normal] [--force] [--json]",
+    "seal train <data.jsonl> --out <adapter.gguf> [--base <model.gguf>] [--init-from <adapter.gguf>] [--epochs N] [--rank R] [--alpha A] [--lr X] [--batch N] [--pack-tokens N] [--packed-attention auto|masked] [--seq-len N] [--schedule constant|cosine] [--warmup N] [--seed N] [--weight-copy auto|on|off|backward] [--priority low|normal] [--force] [--json]",
   options: {
     out: { type: "string" },
     base: { type: "string" },
@@ -41,6 +41,7 @@ export const trainCommand = {
     lr: { type: "string" },
     batch: { type: "string" },
     "pack-tokens": { type: "string" },
+    "packed-attention": { type: "string" },
     "seq-len": { type: "string" },
     schedule: { type: "string" },
     warmup: { type: "string" },
