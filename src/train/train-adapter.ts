@@ -92,6 +92,7 @@ export async function trainAdapter(options: TrainAdapterOptions, control: TrainC
     // Only when asked: a trainer built before packing (patch 0008) refuses the flag.
     ...(parsed.packTokens > 0 ? ["--pack-tokens", String(parsed.packTokens)] : []),
     ...(parsed.packedAttention !== "auto" ? ["--packed-attention", parsed.packedAttention] : []),
+    ...(parsed.shortKKernel !== "on" ? ["--short-k-kernel", parsed.shortKKernel] : []),
     ...Object.entries(metadata).flatMap(([key, value]) => ["--meta", `${key}=${value}`]),
   ];
 
@@ -154,6 +155,7 @@ export async function trainAdapter(options: TrainAdapterOptions, control: TrainC
     threads: Number(done.threads ?? 0),
     cpuSeconds: Number(done.cpu_seconds ?? 0),
     weightCopies: weightCopiesOf(done.weight_copies),
+    shortKProducts: Number(done.short_k_products ?? 0),
     trainableParameters,
     warnings,
     metadata,

@@ -50,6 +50,12 @@ export const trainAdapterOptionsSchema = z
      * whole pass, masked, for comparisons. Both are the same attention up to summation order.
      */
     packedAttention: z.enum(["auto", "masked"]).default("auto"),
+    /**
+     * Run LoRA's rank-sized F32 products (the B matrix times the A projection) on a kernel that
+     * computes sixteen outputs at a time (llama.cpp patch 0013, CPUs with AVX-512), with the same
+     * results bit for bit. `"off"`: llamafile's tinyBLAS, for comparisons. Defaults to `"on"`.
+     */
+    shortKKernel: z.enum(["on", "off"]).default("on"),
     /** Longest sequence in tokens. Defaults to `256`. */
     sequenceLength: z.number().int().min(2).max(8192).default(256),
     /** What to do with a longer example: keep its first `sequenceLength` tokens (with a warning), or refuse. Defaults to `"truncate"`. */
@@ -115,6 +121,8 @@ export interface TrainResult {
   cpuSeconds: number;
   /** The BF16 copies of the base's matrices that `weightCopy` made: for the forward and the backward products, and their bytes. */
   weightCopies: { forward: number; backward: number; bytes: number };
+  /** Matrix products that ran on the kernel for LoRA's rank-sized reductions (llama.cpp patch 0013); 0 where the CPU has no AVX-512 or `shortKKernel` is off. */
+  shortKProducts: number;
   trainableParameters: number;
   warnings: TrainWarning[];
   /** Provenance written into the adapter's metadata. */

@@ -1,3 +1,4 @@
+import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -103,6 +104,22 @@ describe("llama.cpp patches", () => {
     const a = byName(await readGgufTensors(blocks.path));
     const b = byName(await readGgufTensors(masked.path));
     for (const [name, tensor] of a) expect(Math.abs(tensor.l2 - (b.get(name)?.l2 ?? 0)) / tensor.l2, name).toBeLessThan(0.01);
+  });
+
+  it("0013: LoRA's rank-sized products run on the sixteen-outputs kernel, with results identical to tinyBLAS's", async () => {
+    const data = await writeJsonl(workDir, "short-k.jsonl", ZORBANIA_FACT.map((text) => ({ text })));
+    const common = { baseModelPath: modelPath, dataPath: data, learningRate: 1e-3, epochs: 3, weightCopy: "backward" as const };
+    const kernel = await trainAdapter({ ...common, outPath: path.join(workDir, "short-k-on.gguf") });
+    const tinyBlas = await trainAdapter({ ...common, outPath: path.join(workDir, "short-k-off.gguf"), shortKKernel: "off" });
+    expect(tinyBlas.shortKProducts).toBe(0);
+    // The kernel needs AVX-512 (as tinyBLAS's 16-lane path it replaces); elsewhere both runs are tinyBLAS or ggml's own loops.
+    const avx512 = (await fs.readFile("/proc/cpuinfo", "utf8").catch(() => "")).includes(" avx512f");
+    if (avx512) expect(kernel.shortKProducts).toBeGreaterThan(0);
+    expect(kernel.finalLoss).toBe(tinyBlas.finalLoss);
+    const a = byName(await readGgufTensors(kernel.path));
+    const b = byName(await readGgufTensors(tinyBlas.path));
+    expect(a.size).toBe(b.size);
+    for (const [name, tensor] of a) expect(tensor.checksum, name).toBe(b.get(name)?.checksum);
   });
 
   it("0006: a BF16 base trains (BF16 OUT_PROD, through the weight copy) and agrees with node-llama-cpp's scoring", async () => {
