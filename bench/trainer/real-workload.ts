@@ -62,7 +62,7 @@ export async function consolidationSet(root: string): Promise<Workload> {
   return { name: `50-fact consolidation (${examples} examples, 3 epochs)`, dataPath, examples, epochs: 3, sequenceLength: 512 };
 }
 
-async function sealTrain(workload: Workload, env: WorkloadEnvironment, config: string, options: { weightCopy: "on" | "off"; packTokens: number; packedAttention?: "auto" | "masked" }): Promise<WorkloadRow> {
+async function sealTrain(workload: Workload, env: WorkloadEnvironment, config: string, options: { weightCopy: "on" | "off"; packTokens: number; packedAttention?: "auto" | "masked"; shortKKernel?: "on" | "off" }): Promise<WorkloadRow> {
   const started = performance.now();
   const result = await trainAdapter({
     dataPath: workload.dataPath,
@@ -76,6 +76,7 @@ async function sealTrain(workload: Workload, env: WorkloadEnvironment, config: s
     weightCopy: options.weightCopy,
     packTokens: options.packTokens,
     packedAttention: options.packedAttention ?? "auto",
+    shortKKernel: options.shortKKernel ?? "on",
     priority: "normal",
   });
   const wallSeconds = (performance.now() - started) / 1000;
@@ -96,11 +97,15 @@ export interface WorkloadSummary {
   packed: WorkloadRow;
   /** The faster of the one-example-per-pass rows. */
   oneAtATime: WorkloadRow;
+  /** One example per pass with seal-train's defaults (weight copies off for a quantized base). */
+  defaults: WorkloadRow;
   peftBest?: WorkloadRow;
   packedOverPeft?: number;
   packedOverOneAtATime: number;
   /** Packed with attention block by block where cheaper (the default) over the whole pass masked (patch 0012). */
   blocksOverMasked: number;
+  /** Packed with LoRA's rank-sized products on patch 0013's kernel (the default) over tinyBLAS. */
+  shortKOverTinyBlas: number;
 }
 
 /** Every row of one workload, and the ratios the acceptance asks for (all from this run). */
@@ -109,10 +114,11 @@ export async function measureWorkload(workload: Workload, env: WorkloadEnvironme
   const defaults = await sealTrain(workload, env, "Q4_1, one example per pass (defaults)", { weightCopy: "off", packTokens: 0 });
   const copies = await sealTrain(workload, env, "Q4_1 + BF16 weight copies, one example per pass", { weightCopy: "on", packTokens: 0 });
   const masked = await sealTrain(workload, env, `Q4_1 + BF16 weight copies, packed to ${env.packTokens} tokens, attention over the whole pass (masked)`, { weightCopy: "on", packTokens: env.packTokens, packedAttention: "masked" });
+  const tinyBlas = await sealTrain(workload, env, `Q4_1 + BF16 weight copies, packed to ${env.packTokens} tokens, LoRA's rank-sized products on tinyBLAS`, { weightCopy: "on", packTokens: env.packTokens, shortKKernel: "off" });
   const packed = await sealTrain(workload, env, `Q4_1 + BF16 weight copies, packed to ${env.packTokens} tokens`, { weightCopy: "on", packTokens: env.packTokens });
   const peftRows: WorkloadRow[] = [];
   if (env.python) for (const batch of env.peftBatches) peftRows.push(await peft(workload, env, batch));
-  const rows = [defaults, copies, masked, packed, ...peftRows];
+  const rows = [defaults, copies, masked, tinyBlas, packed, ...peftRows];
   const fastest = (list: WorkloadRow[]) => list.reduce((best, row) => (row.tokensPerSecond > best.tokensPerSecond ? row : best));
   const oneAtATime = fastest([defaults, copies]);
   const peftBest = peftRows.length ? fastest(peftRows) : undefined;
@@ -122,9 +128,11 @@ export async function measureWorkload(workload: Workload, env: WorkloadEnvironme
       workload: workload.name,
       packed,
       oneAtATime,
+      defaults,
       ...(peftBest ? { peftBest, packedOverPeft: packed.tokensPerSecond / peftBest.tokensPerSecond } : {}),
       packedOverOneAtATime: packed.tokensPerSecond / oneAtATime.tokensPerSecond,
       blocksOverMasked: packed.tokensPerSecond / masked.tokensPerSecond,
+      shortKOverTinyBlas: packed.tokensPerSecond / tinyBlas.tokensPerSecond,
     },
   };
 }

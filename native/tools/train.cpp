@@ -14,10 +14,10 @@
 // mean of their losses: the same training as those examples one at a time with gradient
 // accumulation over them, up to floating-point summation order. It spreads the per-pass cost
 // (~4,500 graph nodes, each with a thread barrier) over many short examples and makes the matrix
-// products large enough for the GEMM kernels: with the weight copies, 1.4-1.5x the tokens/s of one
-// example per pass on a 2-core EPYC with avx512_bf16 (bench/trainer, 2 threads; 2-2.4x while
-// training ran on 4 threads, before patch 0011). Attention inside a pass covers the whole pass
-// (masked), so it costs the square of its length: passes of ~256 tokens train fastest.
+// products large enough for the GEMM kernels (bench/trainer has the figures against one example per
+// pass). Where the examples of a pass have similar lengths, each attends only over its own tokens
+// (patch 0012, block by block); otherwise attention covers the whole pass, masked, and costs the
+// square of its length: passes of ~256 tokens train fastest.
 //
 // Output: one JSON object per line on stdout ({"type":"start"|"step"|"warning"|"done"|"error"});
 // human-readable logs on stderr. The adapter is written to a temporary name and renamed at the
