@@ -25,7 +25,7 @@ import { cpuFlags } from "./cpu-flags.js";
 import { baseMatrixParameters, consolidationSet, flopsPerToken, gemmCeiling, measureWorkload, sealUnit, type WorkloadRow, type WorkloadSummary } from "./trainer/real-workload.js";
 
 const run = promisify(execFile);
-const { values } = parseArgs({ options: { sequences: { type: "string", default: "8" }, "skip-peft": { type: "boolean" }, "skip-workload": { type: "boolean" }, profile: { type: "boolean" } } });
+const { values } = parseArgs({ options: { sequences: { type: "string", default: "8" }, rounds: { type: "string", default: "3" }, "skip-peft": { type: "boolean" }, "skip-workload": { type: "boolean" }, profile: { type: "boolean" } } });
 const SEQUENCES = Number(values.sequences);
 const THREADS = 2;
 const SEQ_LEN = 256;
@@ -125,7 +125,7 @@ let flopsToken = Number.NaN;
 if (!values["skip-workload"]) {
   const env = { modelPath, workDir: work, threads: THREADS, ...(havePeft ? { python } : {}), peftPrecision: bf16Cpu ? ("bf16" as const) : ("fp32" as const), peftBatches: [1, 4, 8, 16], packTokens: 256 };
   for (const workload of [await sealUnit(dataDir, work), await consolidationSet(path.resolve("."))]) {
-    const measured = await measureWorkload(workload, env);
+    const measured = await measureWorkload(workload, env, Math.max(1, Number(values.rounds)));
     workloadRows.push(...measured.rows);
     workloadSummaries.push(measured.summary);
   }
@@ -168,7 +168,7 @@ const lines = [
   ...(workloadRows.length
     ? [
         "",
-        `Real workload: lr 1e-3, seq-len 512, ${THREADS} threads; CPU flags: ${flags.join(" ")}`,
+        `Real workload: lr 1e-3, seq-len 512, ${THREADS} threads; CPU flags: ${flags.join(" ")}; the compared configurations in ${values.rounds} rounds, rows the median of their runs, ratios the median of the per-round ratios`,
         "",
         "| workload | trainer | configuration | tokens/s | train s | wall s | steps | final loss | peak RSS (MB) |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|",
