@@ -178,7 +178,7 @@ const lines = [
           (summary) =>
             `${summary.workload}: packed / one at a time ${summary.packedOverOneAtATime.toFixed(2)}x (target 2x)` +
             (summary.packedOverPeft !== undefined && summary.peftBest ? `, packed / PEFT's best (${summary.peftBest.config}) ${summary.packedOverPeft.toFixed(2)}x (target 1.5x, goal 3x), peak RSS ${summary.packed.peakRssMB.toFixed(0)} vs ${summary.peftBest.peakRssMB.toFixed(0)} MB` : "") +
-            `, packed wall ${summary.packed.wallSeconds?.toFixed(1)} s, attention block by block / masked ${summary.blocksOverMasked.toFixed(2)}x, rank-sized products on the sixteen-outputs kernel / tinyBLAS ${summary.shortKOverTinyBlas.toFixed(2)}x; against one example per pass with the defaults ${(summary.packed.tokensPerSecond / summary.defaults.tokensPerSecond).toFixed(2)}x`,
+            `, packed wall ${summary.packed.wallSeconds?.toFixed(1)} s, attention block by block / masked ${summary.blocksOverMasked.toFixed(2)}x, rank-sized products on the sixteen-outputs kernel / tinyBLAS ${summary.shortKOverTinyBlas.toFixed(2)}x, weight copies' products on the panel kernel / tinyBLAS ${summary.panelsOverTinyBlas.toFixed(2)}x; against one example per pass with the defaults ${(summary.packed.tokensPerSecond / summary.defaults.tokensPerSecond).toFixed(2)}x`,
         ),
         ...(ceiling
           ? [

@@ -64,7 +64,7 @@ export async function consolidationSet(root: string): Promise<Workload> {
   return { name: `50-fact consolidation (${examples} examples, 3 epochs)`, dataPath, examples, epochs: 3, sequenceLength: 512 };
 }
 
-async function sealTrain(workload: Workload, env: WorkloadEnvironment, config: string, options: { weightCopy: "on" | "off"; packTokens: number; packedAttention?: "auto" | "masked"; shortKKernel?: "on" | "off" }): Promise<WorkloadRow> {
+async function sealTrain(workload: Workload, env: WorkloadEnvironment, config: string, options: { weightCopy: "on" | "off"; packTokens: number; packedAttention?: "auto" | "masked"; shortKKernel?: "on" | "off"; bf16Kernel?: "panels" | "tinyblas" }): Promise<WorkloadRow> {
   const started = performance.now();
   const result = await trainAdapter({
     dataPath: workload.dataPath,
@@ -79,6 +79,7 @@ async function sealTrain(workload: Workload, env: WorkloadEnvironment, config: s
     packTokens: options.packTokens,
     packedAttention: options.packedAttention ?? "auto",
     shortKKernel: options.shortKKernel ?? "on",
+    bf16Kernel: options.bf16Kernel ?? "panels",
     priority: "normal",
   });
   const wallSeconds = (performance.now() - started) / 1000;
@@ -108,6 +109,8 @@ export interface WorkloadSummary {
   blocksOverMasked: number;
   /** Packed with LoRA's rank-sized products on patch 0013's kernel (the default) over tinyBLAS. */
   shortKOverTinyBlas: number;
+  /** Packed with the weight copies' products on patch 0014's panel kernel (the default) over tinyBLAS. */
+  panelsOverTinyBlas: number;
 }
 
 const median = (values: number[]): number => {
@@ -135,7 +138,8 @@ function rowOf(runs: WorkloadRow[]): WorkloadRow {
  * Every row of one workload, and the ratios the acceptance asks for, all from this run. This
  * shared machine drifts by up to 20% from minute to minute, so the configurations that the ratios
  * compare run in rounds, one after another (one example per pass with weight copies, packed
- * masked, packed with tinyBLAS, packed, PEFT's best batch); each ratio is the median of its
+ * masked, packed with tinyBLAS for LoRA's products, packed with tinyBLAS for the weight copies'
+ * products, packed, PEFT's best batch); each ratio is the median of its
  * per-round ratios, and each row shows the median of its runs. The first round also runs the
  * defaults and every PEFT batch size once, to find PEFT's best.
  */
@@ -146,14 +150,15 @@ export async function measureWorkload(workload: Workload, env: WorkloadEnvironme
     copies: () => sealTrain(workload, env, "Q4_1 + BF16 weight copies, one example per pass", { weightCopy: "on", packTokens: 0 }),
     masked: () => sealTrain(workload, env, `${packedConfig}, attention over the whole pass (masked)`, { weightCopy: "on", packTokens: env.packTokens, packedAttention: "masked" }),
     tinyBlas: () => sealTrain(workload, env, `${packedConfig}, LoRA's rank-sized products on tinyBLAS`, { weightCopy: "on", packTokens: env.packTokens, shortKKernel: "off" }),
+    tinyBlasBf16: () => sealTrain(workload, env, `${packedConfig}, weight copies' products on tinyBLAS`, { weightCopy: "on", packTokens: env.packTokens, bf16Kernel: "tinyblas" }),
     packed: () => sealTrain(workload, env, packedConfig, { weightCopy: "on", packTokens: env.packTokens }),
   };
   const defaults = await sealTrain(workload, env, "Q4_1, one example per pass (defaults)", { weightCopy: "off", packTokens: 0 });
-  const runs = { copies: [] as WorkloadRow[], masked: [] as WorkloadRow[], tinyBlas: [] as WorkloadRow[], packed: [] as WorkloadRow[], peft: [] as WorkloadRow[] };
+  const runs = { copies: [] as WorkloadRow[], masked: [] as WorkloadRow[], tinyBlas: [] as WorkloadRow[], tinyBlasBf16: [] as WorkloadRow[], packed: [] as WorkloadRow[], peft: [] as WorkloadRow[] };
   const peftSearch: WorkloadRow[] = [];
   let peftBatch: number | undefined;
   for (let round = 0; round < rounds; round++) {
-    for (const name of ["copies", "masked", "tinyBlas", "packed"] as const) runs[name].push(await compared[name]());
+    for (const name of ["copies", "masked", "tinyBlas", "tinyBlasBf16", "packed"] as const) runs[name].push(await compared[name]());
     if (!env.python) continue;
     if (round === 0) {
       for (const batch of env.peftBatches) peftSearch.push(await peft(workload, env, batch));
@@ -171,7 +176,7 @@ export async function measureWorkload(workload: Workload, env: WorkloadEnvironme
   const peftBest = runs.peft.length ? rowOf(runs.peft) : undefined;
   const peftRows = peftSearch.map((row) => (row.config === peftBest?.config ? (peftBest as WorkloadRow) : row));
   return {
-    rows: [defaults, copies, rowOf(runs.masked), rowOf(runs.tinyBlas), packed, ...peftRows],
+    rows: [defaults, copies, rowOf(runs.masked), rowOf(runs.tinyBlas), rowOf(runs.tinyBlasBf16), packed, ...peftRows],
     summary: {
       workload: workload.name,
       packed,
@@ -181,6 +186,7 @@ export async function measureWorkload(workload: Workload, env: WorkloadEnvironme
       packedOverOneAtATime: oneAtATime === copies ? perRound(runs.copies) : packed.tokensPerSecond / defaults.tokensPerSecond,
       blocksOverMasked: perRound(runs.masked),
       shortKOverTinyBlas: perRound(runs.tinyBlas),
+      panelsOverTinyBlas: perRound(runs.tinyBlasBf16),
     },
   };
 }

@@ -87,6 +87,7 @@ struct options {
     std::string schedule = "constant", on_overlong = "truncate", weight_copy = "auto", optimizer = "adamw";
     std::string packed_attention = "auto"; // auto: block by block where cheaper (patch 0012); masked: the whole pass
     std::string short_k = "on";            // LoRA's rank-sized F32 products on patch 0013's kernel (off: tinyBLAS, for comparisons)
+    std::string bf16_kernel = "panels";    // weight copies' products on patch 0014's kernel (tinyblas: tinyBLAS's sums, for comparisons)
     int rank = 16, epochs = 1, batch = 1, seq_len = 256, warmup = 0, threads = 0;
     int pack_tokens = 0;          // 0: one example per pass
     bool example_losses = false;  // each example's loss in the step lines (a check; costs a pass over the logits)
@@ -101,7 +102,7 @@ static void usage(const char * argv0) {
         "  [--init-from <adapter.gguf>] [--rank 16] [--alpha 32] [--targets attn_q,...,ffn_down]\n"
         "  [--lr 1e-4] [--lr-min 0] [--wd 0] [--warmup 0] [--schedule constant|cosine]\n"
         "  [--epochs 1] [--batch 1] [--seq-len 256] [--on-overlong truncate|error]\n"
-        "  [--pack-tokens 0] [--packed-attention auto|masked] [--short-k-kernel on|off] [--optimizer adamw|sgd] [--example-losses]\n"
+        "  [--pack-tokens 0] [--packed-attention auto|masked] [--short-k-kernel on|off] [--bf16-kernel panels|tinyblas] [--optimizer adamw|sgd] [--example-losses]\n"
         "  [--seed 42] [--threads N] [--weight-copy auto|on|off|backward] [--meta key=value]...\n", argv0);
 }
 
@@ -134,6 +135,7 @@ static options parse_args(int argc, char ** argv) {
         else if (arg == "--weight-copy") o.weight_copy = next();
         else if (arg == "--packed-attention") o.packed_attention = next();
         else if (arg == "--short-k-kernel") o.short_k = next();
+        else if (arg == "--bf16-kernel") o.bf16_kernel = next();
         else if (arg == "--pack-tokens") o.pack_tokens = std::atoi(next().c_str());
         else if (arg == "--optimizer") o.optimizer = next();
         else if (arg == "--example-losses") o.example_losses = true;
@@ -149,7 +151,8 @@ static options parse_args(int argc, char ** argv) {
         (o.optimizer != "adamw" && o.optimizer != "sgd") || (o.schedule != "constant" && o.schedule != "cosine") ||
         (o.on_overlong != "truncate" && o.on_overlong != "error") ||
         (o.weight_copy != "auto" && o.weight_copy != "on" && o.weight_copy != "off" && o.weight_copy != "backward") ||
-        (o.packed_attention != "auto" && o.packed_attention != "masked") || (o.short_k != "on" && o.short_k != "off")) {
+        (o.packed_attention != "auto" && o.packed_attention != "masked") || (o.short_k != "on" && o.short_k != "off") ||
+        (o.bf16_kernel != "panels" && o.bf16_kernel != "tinyblas")) {
         usage(argv[0]);
         exit(2);
     }
@@ -331,6 +334,7 @@ static int train(const options & o) {
     ggml_cpu_set_out_prod_weight_copies(weight_copy);
     ggml_cpu_set_mul_mat_weight_copies(o.weight_copy != "backward");
     ggml_cpu_set_short_k_products(o.short_k == "on");
+    ggml_cpu_set_packed_bf16_gemm(o.bf16_kernel == "panels");
     fprintf(stderr, "seal-train: matrix products %s\n", !weight_copy ? "through the base's matrices in place"
             : o.weight_copy == "backward" ? "forward through the base's matrices in place, backward through a transposed BF16 copy"
             : "through BF16 copies of the base's matrices (forward: as stored, backward: transposed)");
@@ -527,7 +531,8 @@ static int train(const options & o) {
            { "seconds", seconds }, { "tokens_per_s", tokens_done / std::max(seconds, 1e-9) },
            { "peak_rss_bytes", (int64_t) usage.ru_maxrss * 1024 }, { "threads", threads }, { "cpu_seconds", cpu_seconds(usage) - cpu_start },
            { "weight_copies", { { "forward", copies_forward }, { "backward", copies_backward }, { "bytes", (int64_t) copies_bytes } } },
-           { "short_k_products", ggml_cpu_get_short_k_products() } }); // patch 0013's kernel: how many products took it
+           { "short_k_products", ggml_cpu_get_short_k_products() },   // patch 0013's kernel: how many products took it
+           { "packed_bf16_products", ggml_cpu_get_packed_bf16_products() } }); // patch 0014's kernel: how many products took it
 
     llama_adapter_lora_free(adapter);
     llama_free(ctx);

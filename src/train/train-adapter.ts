@@ -93,6 +93,7 @@ export async function trainAdapter(options: TrainAdapterOptions, control: TrainC
     ...(parsed.packTokens > 0 ? ["--pack-tokens", String(parsed.packTokens)] : []),
     ...(parsed.packedAttention !== "auto" ? ["--packed-attention", parsed.packedAttention] : []),
     ...(parsed.shortKKernel !== "on" ? ["--short-k-kernel", parsed.shortKKernel] : []),
+    ...(parsed.bf16Kernel !== "panels" ? ["--bf16-kernel", parsed.bf16Kernel] : []),
     ...Object.entries(metadata).flatMap(([key, value]) => ["--meta", `${key}=${value}`]),
   ];
 
@@ -156,6 +157,7 @@ export async function trainAdapter(options: TrainAdapterOptions, control: TrainC
     cpuSeconds: Number(done.cpu_seconds ?? 0),
     weightCopies: weightCopiesOf(done.weight_copies),
     shortKProducts: Number(done.short_k_products ?? 0),
+    packedBf16Products: Number(done.packed_bf16_products ?? 0),
     trainableParameters,
     warnings,
     metadata,

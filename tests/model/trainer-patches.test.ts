@@ -122,6 +122,28 @@ describe("llama.cpp patches", () => {
     for (const [name, tensor] of a) expect(tensor.checksum, name).toBe(b.get(name)?.checksum);
   });
 
+  it("0014: the weight copies' products run on the panel kernel and train like tinyBLAS", async () => {
+    const data = await writeJsonl(workDir, "panels.jsonl", ZORBANIA_FACT.map((text) => ({ text })));
+    const common = { baseModelPath: modelPath, dataPath: data, learningRate: 1e-3, epochs: 3, weightCopy: "on" as const };
+    const panels = await trainAdapter({ ...common, outPath: path.join(workDir, "panels.gguf") });
+    const tinyBlas = await trainAdapter({ ...common, outPath: path.join(workDir, "panels-off.gguf"), bf16Kernel: "tinyblas" });
+    expect(tinyBlas.packedBf16Products).toBe(0);
+    // The kernel needs AVX512-BF16; elsewhere both runs are tinyBLAS (or ggml's own loops) and agree bit for bit.
+    const bf16 = (await fs.readFile("/proc/cpuinfo", "utf8").catch(() => "")).includes(" avx512_bf16");
+    if (bf16) {
+      expect(panels.packedBf16Products).toBeGreaterThan(0);
+      // Another summation order: not bit-identical, the same training.
+      expect(panels.finalLoss).not.toBe(tinyBlas.finalLoss);
+    }
+    expect(Math.abs(panels.firstLoss - tinyBlas.firstLoss) / tinyBlas.firstLoss).toBeLessThan(1e-3);
+    expect(Math.abs(panels.finalLoss - tinyBlas.finalLoss) / tinyBlas.finalLoss).toBeLessThan(0.01);
+    expect(panels.finalLoss).toBeLessThan(panels.firstLoss * 0.9);
+    const a = byName(await readGgufTensors(panels.path));
+    const b = byName(await readGgufTensors(tinyBlas.path));
+    expect(a.size).toBe(b.size);
+    for (const [name, tensor] of a) expect(Math.abs(tensor.l2 - (b.get(name)?.l2 ?? 0)) / tensor.l2, name).toBeLessThan(0.01);
+  });
+
   it("0006: a BF16 base trains (BF16 OUT_PROD, through the weight copy) and agrees with node-llama-cpp's scoring", async () => {
     // Unpatched, the scheduler finds no CPU kernel for OUT_PROD on BF16 weights and aborts.
     const bf16Path = await dequantizeModel(modelPath, path.join(workDir, "model-bf16.gguf"), { type: "bf16" });

@@ -91,6 +91,10 @@ export async function trainStage(ctx: RunContext): Promise<{ examples: number; s
         // second sequential run lost 3 of the gate's 8 tool calls (4 against the base's 7) and was
         // rejected; every gate figure in the README was measured with this forward pass.
         weightCopy: "backward",
+        // tinyBLAS's sums for the backward copy's products, for the same reason: on patch 0014's
+        // panel kernel (another summation order, 1.2-1.3x faster) the same second run lost 2 of the
+        // 8 tool calls (5 against 7) and was rejected.
+        bf16Kernel: "tinyblas",
         ...(training.threads ? { threads: training.threads } : {}),
       },
       {
