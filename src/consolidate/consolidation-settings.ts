@@ -78,7 +78,7 @@ export const consolidationSettingsSchema = z
         sequenceLength: z.number().int().min(16).max(2048).default(256),
         /**
          * Pack the run's examples into passes of at most this many tokens (`trainAdapter`'s
-         * `packTokens`): 1.1x the tokens/s on a 50-fact run's examples on 2 cores (bench/trainer), but one
+         * `packTokens`): 1.3x the tokens/s on a 50-fact run's examples on 2 cores (bench/trainer, weight copies on), but one
          * optimizer step per pass instead of one per example, so the same learning rate and
          * epochs learn less (README "Training adapters"). 0 (the default): one example per pass,
          * the setting every figure of the gate and the end-to-end test was measured with.

@@ -26,8 +26,16 @@ beforeAll(async () => {
 });
 
 async function trainsAndLearns(baseModelPath: string, label: string): Promise<{ architecture: string; fileType: string; gainNats: number; tokensPerSecond: number }> {
-  const trained = await trainAdapter({ dataPath: data, outPath: path.join(workDir, `${label}.gguf`), baseModelPath, epochs: 10, learningRate: 1e-3, weightCopy: "on" });
-  expect(trained.finalLoss, label).toBeLessThan(0.5 * trained.firstLoss); // qwen2 ends at 0.29 of its start here: the fact's log-probability below is the guarantee
+  const losses: number[] = [];
+  const trained = await trainAdapter(
+    { dataPath: data, outPath: path.join(workDir, `${label}.gguf`), baseModelPath, epochs: 10, learningRate: 1e-3, weightCopy: "on" },
+    { onProgress: (progress) => losses.push(progress.loss) },
+  );
+  // The median of the last epoch's steps: at lr 1e-3 qwen2's loss, near 0 from the fifth epoch on,
+  // spikes on single steps (4.8 at step 20 of 30 on tinyBLAS, 4.7 at step 30 on patch 0014's
+  // kernel), so the last step alone is a coin toss. The fact's log-probability below is the guarantee.
+  const lastEpoch = losses.slice(-ZORBANIA_FACT.length).sort((a, b) => a - b);
+  expect(lastEpoch[Math.floor(lastEpoch.length / 2)], label).toBeLessThan(0.5 * trained.firstLoss);
   await using runtime = await SealRuntime.load({ modelPath: baseModelPath });
   const base = await runtime.createContext();
   const adapted = await runtime.createContext({ adapters: [{ filePath: trained.path }] });
