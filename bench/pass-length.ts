@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { ensureModel } from "../src/model/pull/ensure-model.js";
 import { trainAdapter } from "../src/train/train-adapter.js";
 import { cpuFlags } from "./cpu-flags.js";
-import { baseMatrixParameters, flopsPerToken, gemmCeiling } from "./trainer/real-workload.js";
+import { baseMatrixParameters, flopsPerToken, gemmCeiling, median } from "./trainer/real-workload.js";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "3" } } });
 const ROUNDS = Math.max(1, Number(values.rounds));
@@ -61,12 +61,6 @@ async function train(dataPath: string, epochs: number, options: { packTokens?: n
   const result = await trainAdapter({ dataPath, outPath: path.join(work, "out.gguf"), overwrite: true, baseModelPath: modelPath, learningRate: 1e-3, epochs, sequenceLength: 512, threads: THREADS, weightCopy: "on", packTokens: options.packTokens ?? 0, batchSize: options.batchSize ?? 1, priority: "normal" });
   return { tokensPerSecond: result.tokensPerSecond, seconds: result.seconds, steps: result.steps, tokens: result.tokensPerSecond * result.seconds, trainableParameters: result.trainableParameters };
 }
-
-const median = (list: number[]): number => {
-  const sorted = [...list].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 
 const byLength = new Map<number, Run[]>(LENGTHS.map((length) => [length, []]));
 const onePerPass: Run[] = [];

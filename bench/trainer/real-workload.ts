@@ -113,11 +113,12 @@ export interface WorkloadSummary {
   panelsOverTinyBlas: number;
 }
 
-const median = (values: number[]): number => {
+/** The median of a non-empty list (the mean of the middle two for an even count). */
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
+}
 
 /** One configuration's runs as one row: the median tokens/s and times, the largest peak memory. */
 function rowOf(runs: WorkloadRow[]): WorkloadRow {
