@@ -22,6 +22,26 @@ beforeAll(async () => {
 
 const byName = (tensors: GgufTensorSummary[]) => new Map(tensors.map((tensor) => [tensor.name, tensor]));
 
+/** Two adapters with the same tensors, bit for bit. */
+async function expectAdaptersIdentical(aPath: string, bPath: string): Promise<Map<string, GgufTensorSummary>> {
+  const a = byName(await readGgufTensors(aPath));
+  const b = byName(await readGgufTensors(bPath));
+  expect(a.size).toBe(b.size);
+  for (const [name, tensor] of a) expect(tensor.checksum, name).toBe(b.get(name)?.checksum);
+  return a;
+}
+
+/** Two adapters trained alike by another summation order: every tensor's l2 norm within `tolerance` (relative) of the other's. */
+async function expectAdaptersClose(aPath: string, bPath: string, tolerance: number): Promise<void> {
+  const a = byName(await readGgufTensors(aPath));
+  const b = byName(await readGgufTensors(bPath));
+  expect(a.size).toBe(b.size);
+  for (const [name, tensor] of a) expect(Math.abs(tensor.l2 - (b.get(name)?.l2 ?? 0)) / tensor.l2, name).toBeLessThan(tolerance);
+}
+
+/** Whether the CPU lists `flag` in /proc/cpuinfo (false where the file is missing). */
+const cpuHas = async (flag: string) => (await fs.readFile("/proc/cpuinfo", "utf8").catch(() => "")).includes(` ${flag}`);
+
 /** One step at a negligible learning rate on one sentence: its first loss against node-llama-cpp's score of the same tokens. */
 async function firstLossAgainstScoring(baseModelPath: string, label: string, weightCopy: "auto" | "on"): Promise<{ relativeDifference: number; trained: TrainResult }> {
   const one = await writeJsonl(workDir, `${label}.jsonl`, [{ text: ZORBANIA_FACT[1] }]);
@@ -56,12 +76,9 @@ describe("llama.cpp patches", () => {
     expect(accumulated.steps).toBe(3);
     expect(single.steps).toBe(3);
     // Without the fix the second and third steps use the sum of all earlier gradients.
-    const a = byName(await readGgufTensors(accumulated.path));
-    const b = byName(await readGgufTensors(single.path));
     // Scaling each half of the batch's loss by 1/2 is exact in floating point, so the two runs
     // must agree bit for bit.
-    expect(a.size).toBe(120);
-    for (const [name, tensor] of a) expect(tensor.checksum, name).toBe(b.get(name)?.checksum);
+    expect((await expectAdaptersIdentical(accumulated.path, single.path)).size).toBe(120);
     expect(accumulated.finalLoss).toBe(single.finalLoss);
   });
 
@@ -78,9 +95,7 @@ describe("llama.cpp patches", () => {
     expect(Math.abs(packed.firstLoss - accumulated.firstLoss) / accumulated.firstLoss).toBeLessThan(5e-3);
     expect(Math.abs(packed.finalLoss - accumulated.finalLoss) / accumulated.finalLoss).toBeLessThan(0.03);
     expect(packed.finalLoss).toBeLessThan(packed.firstLoss * 0.9);
-    const a = byName(await readGgufTensors(packed.path));
-    const b = byName(await readGgufTensors(accumulated.path));
-    for (const [name, tensor] of a) expect(Math.abs(tensor.l2 - (b.get(name)?.l2 ?? 0)) / tensor.l2, name).toBeLessThan(0.03);
+    await expectAdaptersClose(packed.path, accumulated.path, 0.03);
   });
 
   it("0012: packed passes that attend block by block train like the whole pass masked, also when passes alternate between the two", async () => {
@@ -101,9 +116,7 @@ describe("llama.cpp patches", () => {
     expect(blocks.finalLoss).not.toBe(masked.finalLoss);
     expect(Math.abs(blocks.finalLoss - masked.finalLoss) / masked.finalLoss).toBeLessThan(5e-3);
     expect(blocks.finalLoss).toBeLessThan(blocks.firstLoss * 0.9);
-    const a = byName(await readGgufTensors(blocks.path));
-    const b = byName(await readGgufTensors(masked.path));
-    for (const [name, tensor] of a) expect(Math.abs(tensor.l2 - (b.get(name)?.l2 ?? 0)) / tensor.l2, name).toBeLessThan(0.01);
+    await expectAdaptersClose(blocks.path, masked.path, 0.01);
   });
 
   it("0013: LoRA's rank-sized products run on the sixteen-outputs kernel, with results identical to tinyBLAS's", async () => {
@@ -113,13 +126,9 @@ describe("llama.cpp patches", () => {
     const tinyBlas = await trainAdapter({ ...common, outPath: path.join(workDir, "short-k-off.gguf"), shortKKernel: "off" });
     expect(tinyBlas.shortKProducts).toBe(0);
     // The kernel needs AVX-512 (as tinyBLAS's 16-lane path it replaces); elsewhere both runs are tinyBLAS or ggml's own loops.
-    const avx512 = (await fs.readFile("/proc/cpuinfo", "utf8").catch(() => "")).includes(" avx512f");
-    if (avx512) expect(kernel.shortKProducts).toBeGreaterThan(0);
+    if (await cpuHas("avx512f")) expect(kernel.shortKProducts).toBeGreaterThan(0);
     expect(kernel.finalLoss).toBe(tinyBlas.finalLoss);
-    const a = byName(await readGgufTensors(kernel.path));
-    const b = byName(await readGgufTensors(tinyBlas.path));
-    expect(a.size).toBe(b.size);
-    for (const [name, tensor] of a) expect(tensor.checksum, name).toBe(b.get(name)?.checksum);
+    await expectAdaptersIdentical(kernel.path, tinyBlas.path);
   });
 
   it("0014: the weight copies' products run on the panel kernel and train like tinyBLAS", async () => {
@@ -129,8 +138,7 @@ describe("llama.cpp patches", () => {
     const tinyBlas = await trainAdapter({ ...common, outPath: path.join(workDir, "panels-off.gguf"), bf16Kernel: "tinyblas" });
     expect(tinyBlas.packedBf16Products).toBe(0);
     // The kernel needs AVX512-BF16; elsewhere both runs are tinyBLAS (or ggml's own loops) and agree bit for bit.
-    const bf16 = (await fs.readFile("/proc/cpuinfo", "utf8").catch(() => "")).includes(" avx512_bf16");
-    if (bf16) {
+    if (await cpuHas("avx512_bf16")) {
       expect(panels.packedBf16Products).toBeGreaterThan(0);
       // Another summation order: not bit-identical, the same training.
       expect(panels.finalLoss).not.toBe(tinyBlas.finalLoss);
@@ -138,10 +146,7 @@ describe("llama.cpp patches", () => {
     expect(Math.abs(panels.firstLoss - tinyBlas.firstLoss) / tinyBlas.firstLoss).toBeLessThan(1e-3);
     expect(Math.abs(panels.finalLoss - tinyBlas.finalLoss) / tinyBlas.finalLoss).toBeLessThan(0.01);
     expect(panels.finalLoss).toBeLessThan(panels.firstLoss * 0.9);
-    const a = byName(await readGgufTensors(panels.path));
-    const b = byName(await readGgufTensors(tinyBlas.path));
-    expect(a.size).toBe(b.size);
-    for (const [name, tensor] of a) expect(Math.abs(tensor.l2 - (b.get(name)?.l2 ?? 0)) / tensor.l2, name).toBeLessThan(0.01);
+    await expectAdaptersClose(panels.path, tinyBlas.path, 0.01);
   });
 
   it("0006: a BF16 base trains (BF16 OUT_PROD, through the weight copy) and agrees with node-llama-cpp's scoring", async () => {
